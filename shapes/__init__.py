@@ -1,0 +1,1 @@
+"""The SHACL shapes and vocabulary extract, installed as the package ``kustavi_dcat.shapes``."""

@@ -1,0 +1,56 @@
+"""What every mapping function shares: the graph being built, the IRI factory, and where nodes came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kustavi_dcat.iris import Iris
+from kustavi_dcat.models import LangList, LangText, Origin, Source
+from kustavi_dcat.namespaces import PREFIXES, RDF, XSD
+
+
+@dataclass
+class Context:
+    """The graph under construction plus the record origin of each subject (for validation reports)."""
+
+    source: Source
+    graph: Graph = field(default_factory=Graph)
+    origins: dict[URIRef, Origin] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for prefix, ns in PREFIXES:
+            self.graph.bind(prefix, ns, override=True, replace=True)
+        self.iris = Iris(self.source.catalog.base_iri)
+
+    def add(self, s: URIRef, p: URIRef, o: Node) -> None:
+        self.graph.add((s, p, o))
+
+    def types(self, s: URIRef, *classes: URIRef) -> None:
+        for c in classes:
+            self.graph.add((s, RDF.type, c))
+
+    def texts(self, s: URIRef, p: URIRef, text: LangText | None) -> None:
+        """One literal per language, tagged ``fi``/``sv``/``en``."""
+        for lang, value in text or ():
+            self.graph.add((s, p, Literal(value, lang=lang)))
+
+    def words(self, s: URIRef, p: URIRef, words: LangList) -> None:
+        for lang, values in words.values:
+            for value in values:
+                self.graph.add((s, p, Literal(value, lang=lang)))
+
+    def iris_(self, s: URIRef, p: URIRef, values: Iterable[str]) -> None:
+        for v in values:
+            self.graph.add((s, p, URIRef(v)))
+
+    def date(self, s: URIRef, p: URIRef, value: dt.date | None) -> None:
+        if value is not None:
+            self.graph.add((s, p, Literal(value.isoformat(), datatype=XSD.date)))
+
+    def came_from(self, s: URIRef, origin: Origin) -> None:
+        self.origins.setdefault(s, origin)

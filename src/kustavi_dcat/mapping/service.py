@@ -1,0 +1,30 @@
+"""The one real data service: the endpoint that serves this catalogue."""
+
+from __future__ import annotations
+
+from rdflib import Literal, URIRef
+
+from kustavi_dcat import vocab
+from kustavi_dcat.mapping import concepts
+from kustavi_dcat.mapping.agent import agent, contact_point
+from kustavi_dcat.mapping.context import Context
+from kustavi_dcat.namespaces import DCAT, DCT
+
+
+def catalog_service(ctx: Context, datasets: list[URIRef]) -> URIRef:
+    """``dcat:DataService`` with its endpoint, serving every dataset, conforming to DCAT-AP 3.0.1."""
+    record = ctx.source.service
+    node = ctx.iris.service(record.id)
+    ctx.came_from(node, record.origin)
+    ctx.types(node, DCAT.DataService)
+    ctx.texts(node, DCT.title, record.title)
+    ctx.texts(node, DCT.description, record.description)
+    ctx.add(node, DCT.identifier, Literal(str(node)))
+    endpoint = URIRef(record.endpoint_url) if record.endpoint_url else ctx.iris.endpoint()
+    ctx.add(node, DCAT.endpointURL, endpoint)
+    ctx.add(node, DCT.conformsTo, concepts.standard(ctx, vocab.DCAT_AP_301, "DCAT-AP 3.0.1"))
+    ctx.add(node, DCT.publisher, agent(ctx, ctx.source.publisher))
+    ctx.add(node, DCAT.contactPoint, contact_point(ctx, ctx.source.contact_point))
+    for ds in datasets:
+        ctx.add(node, DCAT.servesDataset, ds)
+    return node

@@ -1,0 +1,291 @@
+"""Every RDF vocabulary the project writes, as closed namespaces.
+
+Each class is an rdflib ``DefinedNamespace`` with ``_fail = True``: a misspelt term raises at import or
+first use instead of silently minting a new IRI that no harvester understands.
+"""
+
+from rdflib import URIRef
+from rdflib.namespace import RDF, RDFS, XSD, DefinedNamespace, Namespace
+
+__all__ = [
+    "ADFI",
+    "ADMS",
+    "DCAT",
+    "DCATAP",
+    "DCATAPFI",
+    "DCT",
+    "ELI",
+    "EU",
+    "FOAF",
+    "HYDRA",
+    "PREFIXES",
+    "RDF",
+    "RDFS",
+    "SH",
+    "SKOS",
+    "VCARD",
+    "XSD",
+]
+
+
+class DCAT(DefinedNamespace):
+    """W3C Data Catalog Vocabulary, version 3 (https://www.w3.org/TR/vocab-dcat-3/)."""
+
+    _fail = True
+    _NS = Namespace("http://www.w3.org/ns/dcat#")
+
+    Catalog: URIRef
+    CatalogRecord: URIRef
+    DataService: URIRef
+    Dataset: URIRef
+    DatasetSeries: URIRef
+    Distribution: URIRef
+    Relationship: URIRef
+    Resource: URIRef
+    Role: URIRef
+    accessService: URIRef
+    accessURL: URIRef
+    bbox: URIRef
+    byteSize: URIRef
+    catalog: URIRef
+    centroid: URIRef
+    compressFormat: URIRef
+    contactPoint: URIRef
+    dataset: URIRef
+    distribution: URIRef
+    downloadURL: URIRef
+    endDate: URIRef
+    endpointDescription: URIRef
+    endpointURL: URIRef
+    first: URIRef
+    hadRole: URIRef
+    hasCurrentVersion: URIRef
+    hasVersion: URIRef
+    inSeries: URIRef
+    keyword: URIRef
+    landingPage: URIRef
+    last: URIRef
+    mediaType: URIRef
+    packageFormat: URIRef
+    prev: URIRef
+    qualifiedRelation: URIRef
+    record: URIRef
+    servesDataset: URIRef
+    service: URIRef
+    spatialResolutionInMeters: URIRef
+    startDate: URIRef
+    temporalResolution: URIRef
+    theme: URIRef
+    themeTaxonomy: URIRef
+    version: URIRef
+
+
+class DCT(DefinedNamespace):
+    """DCMI Metadata Terms (the terms this project reads or writes)."""
+
+    _fail = True
+    _NS = Namespace("http://purl.org/dc/terms/")
+
+    Frequency: URIRef
+    LicenseDocument: URIRef
+    LinguisticSystem: URIRef
+    Location: URIRef
+    MediaType: URIRef
+    MediaTypeOrExtent: URIRef
+    PeriodOfTime: URIRef
+    RightsStatement: URIRef
+    Standard: URIRef
+    accessRights: URIRef
+    accrualPeriodicity: URIRef
+    alternative: URIRef
+    conformsTo: URIRef
+    created: URIRef
+    creator: URIRef
+    description: URIRef
+    format: URIRef
+    hasPart: URIRef
+    identifier: URIRef
+    isPartOf: URIRef
+    issued: URIRef
+    language: URIRef
+    license: URIRef
+    modified: URIRef
+    provenance: URIRef
+    publisher: URIRef
+    relation: URIRef
+    rights: URIRef
+    rightsHolder: URIRef
+    source: URIRef
+    spatial: URIRef
+    subject: URIRef
+    temporal: URIRef
+    title: URIRef
+    type: URIRef
+
+
+class DCATAP(DefinedNamespace):
+    """DCAT-AP's own terms (http://data.europa.eu/r5r/)."""
+
+    _fail = True
+    _NS = Namespace("http://data.europa.eu/r5r/")
+
+    applicableLegislation: URIRef
+    availability: URIRef
+    hvdCategory: URIRef
+
+
+class FOAF(DefinedNamespace):
+    """Friend of a Friend: agents and pages."""
+
+    _fail = True
+    _NS = Namespace("http://xmlns.com/foaf/0.1/")
+
+    Agent: URIRef
+    Document: URIRef
+    Organization: URIRef
+    homepage: URIRef
+    mbox: URIRef
+    name: URIRef
+    page: URIRef
+    primaryTopic: URIRef
+
+
+class SKOS(DefinedNamespace):
+    """SKOS: concepts of controlled vocabularies."""
+
+    _fail = True
+    _NS = Namespace("http://www.w3.org/2004/02/skos/core#")
+
+    Concept: URIRef
+    ConceptScheme: URIRef
+    altLabel: URIRef
+    definition: URIRef
+    exactMatch: URIRef
+    inScheme: URIRef
+    notation: URIRef
+    prefLabel: URIRef
+
+
+class VCARD(DefinedNamespace):
+    """vCard ontology: contact points."""
+
+    _fail = True
+    _NS = Namespace("http://www.w3.org/2006/vcard/ns#")
+
+    Individual: URIRef
+    Kind: URIRef
+    Organization: URIRef
+    fn: URIRef
+    hasEmail: URIRef
+    hasTelephone: URIRef
+    hasURL: URIRef
+    organization_name: URIRef
+
+
+class ADMS(DefinedNamespace):
+    """Asset Description Metadata Schema."""
+
+    _fail = True
+    _NS = Namespace("http://www.w3.org/ns/adms#")
+
+    Identifier: URIRef
+    identifier: URIRef
+    status: URIRef
+
+
+class ELI(DefinedNamespace):
+    """European Legislation Identifier ontology."""
+
+    _fail = True
+    _NS = Namespace("http://data.europa.eu/eli/ontology#")
+
+    LegalResource: URIRef
+
+
+class HYDRA(DefinedNamespace):
+    """Hydra core: the paging terms ckanext-dcat follows."""
+
+    _fail = True
+    _NS = Namespace("http://www.w3.org/ns/hydra/core#")
+
+    PartialCollectionView: URIRef
+    first: URIRef
+    itemsPerPage: URIRef
+    last: URIRef
+    next: URIRef
+    previous: URIRef
+    totalItems: URIRef
+
+
+class SH(DefinedNamespace):
+    """SHACL terms read from validation reports."""
+
+    _fail = True
+    _NS = Namespace("http://www.w3.org/ns/shacl#")
+
+    Info: URIRef
+    ValidationReport: URIRef
+    ValidationResult: URIRef
+    Violation: URIRef
+    Warning: URIRef
+    conforms: URIRef
+    focusNode: URIRef
+    resultMessage: URIRef
+    resultPath: URIRef
+    resultSeverity: URIRef
+    result: URIRef
+    sourceConstraintComponent: URIRef
+    sourceShape: URIRef
+    value: URIRef
+
+
+class ADFI(DefinedNamespace):
+    """avoindata.fi's published DCAT-AP extension; only its collection type is referred to."""
+
+    _fail = True
+    _NS = Namespace("http://avoindata.fi/ns#")
+
+    collectionType: URIRef
+
+
+class DCATAPFI(DefinedNamespace):
+    """DCAT-AP-FI as this project defines it: what section 28 of Act 906/2019 asks a description to say.
+
+    Documented in the README ("The DCAT-AP-FI profile"); the SHACL rules are in ``shapes/dcat-ap-fi.ttl``.
+    """
+
+    _fail = True
+    _NS = Namespace("https://w3id.org/kustavi-dcat/dcat-ap-fi#")
+
+    InformationResource: URIRef
+    InformationSystem: URIRef
+    SearchCriterion: URIRef
+    CrossReference: URIRef
+    informationSystem: URIRef
+    searchCriterion: URIRef
+    searchCriteriaStatement: URIRef
+    openThroughTechnicalInterface: URIRef
+    technicalInterfaceStatement: URIRef
+    crossReference: URIRef
+    documentKinds: URIRef
+    seeResource: URIRef
+
+
+# EU Publications Office authority tables.
+EU = Namespace("http://publications.europa.eu/resource/authority/")
+
+# Prefixes bound in every serialisation, in this order.
+PREFIXES: tuple[tuple[str, str], ...] = (
+    ("adms", str(ADMS._NS)),
+    ("dcat", str(DCAT._NS)),
+    ("dcatap", str(DCATAP._NS)),
+    ("dcatapfi", str(DCATAPFI._NS)),
+    ("dct", str(DCT._NS)),
+    ("eli", str(ELI._NS)),
+    ("foaf", str(FOAF._NS)),
+    ("rdf", str(RDF)),
+    ("rdfs", str(RDFS)),
+    ("skos", str(SKOS._NS)),
+    ("vcard", str(VCARD._NS)),
+    ("xsd", str(XSD)),
+)
