@@ -1,0 +1,45 @@
+"""Shared fixtures: the repository's paths, the Kustavi source, and a published copy of it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kustavi_dcat.loader import load
+from kustavi_dcat.mapping import Mapped, build
+from kustavi_dcat.models import Source
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "source"
+OUTPUT = ROOT / "output"
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seed" / "000_11c9b7d8208783e6.txt"
+
+
+def shared_or_skip(*parts: str) -> Path:
+    """A file under ../shared, or skip: the reference material lives beside the checkout, not in it."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"reference material {path} is absent (../shared is not beside this checkout)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def kustavi_source() -> Source:
+    return load(SOURCE)
+
+
+@pytest.fixture(scope="session")
+def kustavi_mapped(kustavi_source: Source) -> Mapped:
+    return build(kustavi_source)
+
+
+@pytest.fixture()
+def source_copy(tmp_path: Path) -> Iterator[Path]:
+    """A writable copy of the Kustavi source folder, for tests that break one thing in it."""
+    target = tmp_path / "source"
+    shutil.copytree(SOURCE, target)
+    yield target

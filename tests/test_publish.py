@@ -1,0 +1,243 @@
+"""Publishing the Kustavi source: what a user, a harvester and a SPARQL user check in the output."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import BNode, Graph, Literal, URIRef
+
+from kustavi_dcat import publish as publish_module
+from kustavi_dcat.cli import main
+from kustavi_dcat.errors import OutputError
+from kustavi_dcat.namespaces import DCAT, DCATAPFI, DCT, RDF, VCARD
+from kustavi_dcat.pipeline import publish
+from kustavi_dcat.serialise import FORMATS
+from tests.conftest import ROOT, SOURCE, shared_or_skip
+
+HEADINGS = {
+    "Tietoaineistot",
+    "Tietojärjestelmät",
+    "Hakutekijät, joilla asiakirjoja on mahdollista hakea",
+    "Tietoaineistojen saatavuus avoimesti teknisen rajapinnan avulla",
+}
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("out")
+    publish(SOURCE, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def graphs(out: Path) -> dict[str, Graph]:
+    return {name: Graph().parse(out / name, format=fmt) for name, fmt in FORMATS.items()}
+
+
+@pytest.fixture(scope="module")
+def graph(graphs: dict[str, Graph]) -> Graph:
+    return graphs["catalog.ttl"]
+
+
+def _fi(graph: Graph, node: URIRef, prop: URIRef) -> set[str]:
+    return {str(o) for o in graph.objects(node, prop) if isinstance(o, Literal) and o.language == "fi"}
+
+
+def _by_fi_title(graph: Graph, title: str) -> URIRef:
+    found = [s for s in graph.subjects(DCT.title, Literal(title, lang="fi")) if isinstance(s, URIRef)]
+    assert len(found) == 1, f"expected one node titled {title!r}, found {found}"
+    return found[0]
+
+
+# -- the four files --------------------------------------------------------------------------------
+
+
+def test_cli_publish_prints_files_and_counts(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["publish", "--source", str(SOURCE), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for name in FORMATS:
+        assert f"wrote {tmp_path / name}" in result.output
+    assert "2 catalogues, 25 datasets, 1 data services" in result.output
+    assert re.search(r"\b\d{3,} triples\b", result.output)
+
+
+def test_python_dash_m_runs_the_same_cli(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "kustavi_dcat", "publish", "--source", str(SOURCE),
+                           "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FORMATS)
+
+
+def test_four_files_are_one_graph(graphs: dict[str, Graph]) -> None:
+    from rdflib.compare import isomorphic
+
+    reference = graphs["catalog.nt"]
+    for name, g in graphs.items():
+        assert isomorphic(g, reference), name
+
+
+def test_no_blank_nodes(graphs: dict[str, Graph]) -> None:
+    for name, g in graphs.items():
+        assert not [t for t in g if any(isinstance(x, BNode) for x in t)], name
+
+
+def test_only_fi_sv_en_language_tags(graph: Graph) -> None:
+    tags = {o.language for o in graph.objects() if isinstance(o, Literal) and o.language}
+    assert tags == {"fi", "sv", "en"}
+
+
+def test_every_catalogue_dataset_and_service_has_finnish_title_and_description(graph: Graph) -> None:
+    nodes = {s for c in (DCAT.Catalog, DCAT.Dataset, DCAT.DataService) for s in graph.subjects(RDF.type, c)}
+    assert len(nodes) == 28
+    for node in nodes:
+        assert len(_fi(graph, node, DCT.title)) == 1, node
+        assert len(_fi(graph, node, DCT.description)) == 1, node
+
+
+def test_two_publishes_are_byte_identical(tmp_path: Path, out: Path) -> None:
+    publish(SOURCE, tmp_path)
+    for name in FORMATS:
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_failed_write_leaves_previous_output_byte_for_byte(
+    tmp_path: Path, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in FORMATS:
+        (tmp_path / name).write_bytes(b"previous " + name.encode())
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    real = publish_module._write_synced
+    calls = {"n": 0}
+
+    def failing(path: Path, data: bytes) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device", str(path))
+        real(path, data)
+
+    monkeypatch.setattr(publish_module, "_write_synced", failing)
+    with pytest.raises(OutputError):
+        publish(SOURCE, tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_cli_exit_code_4_when_output_cannot_be_written(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = CliRunner().invoke(main, ["publish", "--source", str(SOURCE), "--out", str(blocker / "out")])
+    assert result.exit_code == 4
+    assert str(blocker) in result.output
+
+
+def test_turtle_loads_into_oxigraph_and_answers_a_query(out: Path) -> None:
+    pyoxigraph = pytest.importorskip("pyoxigraph", reason="pyoxigraph is in the test extra")
+    store = pyoxigraph.Store()
+    store.load(path=str(out / "catalog.ttl"), format=pyoxigraph.RdfFormat.TURTLE)
+    query = """
+        PREFIX dcat: <http://www.w3.org/ns/dcat#>
+        PREFIX dct: <http://purl.org/dc/terms/>
+        PREFIX dcatapfi: <https://w3id.org/kustavi-dcat/dcat-ap-fi#>
+        SELECT ?title WHERE {
+          ?r a dcatapfi:InformationResource ; dct:title ?title ;
+             dcatapfi:searchCriterion <https://www.kustavi.fi/tietovarannot/search-criterion/henkilotunnus> .
+          FILTER(lang(?title) = "fi")
+        }"""
+    titles = {solution["title"].value for solution in store.query(query)}
+    assert titles == {"Varhaiskasvatuksen tietovaranto", "Ikäihmisten palveluiden tietovaranto",
+                      "Perhetyön ja aikuissosiaalityön tietovaranto"}
+
+
+# -- every fact of the seed ------------------------------------------------------------------------
+
+
+def _seed_lines() -> list[str]:
+    text = shared_or_skip("seed", "000_11c9b7d8208783e6.txt").read_text("utf-8")
+    lines = [re.sub(r"^\d+\.\s+", "", line.replace("\xa0", " ").strip()) for line in text.splitlines()]
+    return [line for line in lines if line]
+
+
+def _seed_structure() -> dict[str, dict[str, list[str]]]:
+    """Resource title -> {"datasets": [...], "systems": [...]} read straight from the seed text."""
+    out: dict[str, dict[str, list[str]]] = {}
+    current: dict[str, list[str]] | None = None
+    mode = ""
+    for line in _seed_lines():
+        if line.endswith("tietovaranto"):
+            current = out.setdefault(line, {"datasets": [], "systems": []})
+            mode = ""
+        elif line == "Tietoaineistot":
+            mode = "datasets"
+        elif line == "Tietojärjestelmät":
+            mode = "systems"
+        elif line in HEADINGS:
+            mode = ""
+        elif current is not None and mode:
+            current[mode].append(line)
+    return out
+
+
+def _literals_fi(graph: Graph) -> set[str]:
+    return {str(o) for o in graph.objects() if isinstance(o, Literal) and o.language == "fi"}
+
+
+def test_every_line_of_the_seed_is_a_finnish_literal(graph: Graph) -> None:
+    texts = _literals_fi(graph)
+    missing = []
+    for line in _seed_lines():
+        if line in HEADINGS:
+            continue
+        parts = [p.strip() for p in re.split(r"\s*/\s*|\s*\(\s*|\)", line) if p.strip()]
+        if line not in texts and not all(p in texts for p in parts):
+            missing.append(line)
+    assert missing == []
+
+
+def test_data_sets_and_systems_are_attached_to_their_own_resource(graph: Graph) -> None:
+    structure = _seed_structure()
+    assert len(structure) == 3
+    assert sum(len(v["datasets"]) for v in structure.values()) == 22
+    assert sum(len(v["systems"]) for v in structure.values()) == 9
+    for title, expected in structure.items():
+        resource = _by_fi_title(graph, title)
+        assert (resource, RDF.type, DCATAPFI.InformationResource) in graph
+        parts = {p for p in graph.objects(resource, DCT.hasPart) if isinstance(p, URIRef)}
+        assert {t for p in parts for t in _fi(graph, p, DCT.title)} == set(expected["datasets"])
+        for part in parts:
+            assert (part, DCT.isPartOf, resource) in graph
+        # "Daisy (varhaiskasvatus)" and "Pro Consona / Sosiaalityöjärjestelmä": name, then its qualifier.
+        expected_systems = {tuple(p for p in re.split(r"\s*\(\s*|\s*/\s*|\)", line) if p)
+                            for line in expected["systems"]}
+        actual_systems = {(*_fi(graph, s, DCT.title), *_fi(graph, s, DCT.description))  # type: ignore[arg-type]
+                          for s in graph.objects(resource, DCATAPFI.informationSystem)}
+        assert actual_systems == expected_systems
+
+
+def test_search_criteria_interface_statement_and_cross_reference(graph: Graph) -> None:
+    for resource in graph.subjects(RDF.type, DCATAPFI.InformationResource):
+        labels = {t for c in graph.objects(resource, DCATAPFI.searchCriterion)
+                  for t in _fi(graph, c, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"))}  # type: ignore[arg-type]
+        assert labels == {"henkilön nimi", "henkilötunnus"}
+        assert (resource, DCATAPFI.openThroughTechnicalInterface, Literal(False)) in graph
+    section = _by_fi_title(graph, "Sosiaalipalveluiden tietovarannot")
+    assert _fi(graph, section, DCATAPFI.technicalInterfaceStatement) == {
+        "Tietoaineistot eivät ole saatavissa avoimesti teknisen rajapinnan avulla."}
+    [ref] = graph.objects(section, DCATAPFI.crossReference)
+    assert _fi(graph, ref, DCATAPFI.seeResource) == {"Katso Hallintopalvelut, Asianhallintarekisteri."}  # type: ignore[arg-type]
+
+
+def test_nothing_is_labelled_open(graph: Graph) -> None:
+    non_public = URIRef("http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC")
+    datasets = set(graph.subjects(RDF.type, DCAT.Dataset))
+    assert {o for d in datasets for o in graph.objects(d, DCT.accessRights)} == {non_public}
+
+
+def test_contact_point_is_kustavis_official_address(graph: Graph) -> None:
+    for dataset in graph.subjects(RDF.type, DCAT.Dataset):
+        [contact] = graph.objects(dataset, DCAT.contactPoint)
+        assert (contact, VCARD.hasEmail, URIRef("mailto:kustavi@kustavi.fi")) in graph
+        assert "Kustavin kunta" in _fi(graph, contact, VCARD.fn)  # type: ignore[arg-type]
