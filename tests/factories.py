@@ -23,7 +23,7 @@ from kustavi_dcat.models import (
 )
 
 BASE = "https://example.org/kuvaus/"
-O = Origin("test.yaml", 1)
+ORIGIN = Origin("test.yaml", 1)
 
 
 def text(fi: str, **others: str) -> LangText:
@@ -33,33 +33,33 @@ def text(fi: str, **others: str) -> LangText:
 def data_set(ident: str = "ds", **kw: object) -> DataSet:
     values: dict[str, object] = {"title": text(f"Aineisto {ident}"), "description": text(f"Kuvaus {ident}")}
     values.update(kw)
-    return DataSet(ident, origin=O, **values)  # type: ignore[arg-type]
+    return DataSet(ident, origin=ORIGIN, **values)  # type: ignore[arg-type]
 
 
 def resource(ident: str = "res", datasets: tuple[DataSet, ...] = (), **kw: object) -> Resource:
     values: dict[str, object] = {
         "section": "sec", "title": text(f"Tietovaranto {ident}", en=f"Resource {ident}"),
         "description": text("Tarkoitus."), "themes": ("SOCI",), "subjects": (), "keywords": LangList.of(fi=["x"]),
-        "legislation": ("906/2019",), "systems": (System(f"{ident}-sys", text("Järjestelmä"), O),),
-        "system_refs": (), "search_criteria": SearchCriteria(("hetu",), text("Hakutekijä on henkilötunnus."), O),
+        "legislation": ("906/2019",), "systems": (System(f"{ident}-sys", text("Järjestelmä"), ORIGIN),),
+        "system_refs": (), "search_criteria": SearchCriteria(("hetu",), text("Hakutekijä on henkilötunnus."), ORIGIN),
         "datasets": datasets,
     }
     values.update(kw)
-    return Resource(ident, origin=O, **values)  # type: ignore[arg-type]
+    return Resource(ident, origin=ORIGIN, **values)  # type: ignore[arg-type]
 
 
 def source(resources: tuple[Resource, ...] = ()) -> Source:
     return Source(
-        catalog=Catalog("top", BASE, text("Luettelo"), text("Luettelon kuvaus"), O, ("fi", "sv")),
-        publisher=Agent("org", text("Kunta", sv="Kommun"), O, "LocalAuthority", "https://example.org",
+        catalog=Catalog("top", BASE, text("Luettelo"), text("Luettelon kuvaus"), ORIGIN, ("fi", "sv")),
+        publisher=Agent("org", text("Kunta", sv="Kommun"), ORIGIN, "LocalAuthority", "https://example.org",
                         "kirjaamo@example.org"),
-        contact_point=ContactPoint("org", text("Kunta"), "kirjaamo@example.org", O),
-        agents=(Agent("other", text("Hyvinvointialue"), O),),
-        spatial=(Place("http://uri.suomi.fi/codelist/jhs/kunta_1_20230101/code/304", text("Kustavi"), O),),
-        search_criteria=(SearchCriterion("hetu", text("henkilötunnus"), O),),
-        sections=(Section("sec", text("Sivu"), text("Johdanto."), O, text("Alaotsikko"),
-                          TechnicalInterface(False, text("Ei rajapintaa."), O),
-                          (CrossReference("ref", text("Pöytäkirjat"), text("Katso rekisteri."), O),)),),
-        service=Service("svc", text("Palvelu"), text("Palvelun kuvaus"), O),
+        contact_point=ContactPoint("org", text("Kunta"), "kirjaamo@example.org", ORIGIN),
+        agents=(Agent("other", text("Hyvinvointialue"), ORIGIN),),
+        spatial=(Place("http://uri.suomi.fi/codelist/jhs/kunta_1_20230101/code/304", text("Kustavi"), ORIGIN),),
+        search_criteria=(SearchCriterion("hetu", text("henkilötunnus"), ORIGIN),),
+        sections=(Section("sec", text("Sivu"), text("Johdanto."), ORIGIN, text("Alaotsikko"),
+                          TechnicalInterface(False, text("Ei rajapintaa."), ORIGIN),
+                          (CrossReference("ref", text("Pöytäkirjat"), text("Katso rekisteri."), ORIGIN),)),),
+        service=Service("svc", text("Palvelu"), text("Palvelun kuvaus"), ORIGIN),
         resources=resources,
     )

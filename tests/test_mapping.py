@@ -101,7 +101,7 @@ def test_search_criterion_and_statement() -> None:
 def test_technical_interface_is_a_boolean_and_the_statement_as_written() -> None:
     c = ctx()
     subject = iri("dataset/x")
-    profile.technical_interface(c, subject, TechnicalInterface(True, f.text("Osa on avoinna."), f.O))
+    profile.technical_interface(c, subject, TechnicalInterface(True, f.text("Osa on avoinna."), f.ORIGIN))
     assert (subject, DCATAPFI.openThroughTechnicalInterface, Literal(True)) in c.graph
     assert next(c.graph.objects(subject, DCATAPFI.openThroughTechnicalInterface)).datatype == XSD.boolean
     assert (subject, DCATAPFI.technicalInterfaceStatement, Literal("Osa on avoinna.", lang="fi")) in c.graph

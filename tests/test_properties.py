@@ -37,7 +37,7 @@ def sources(draw: st.DrawFn) -> Source:
     for i, rid in enumerate(res_ids):
         mine = ds_ids[i::n_res]
         datasets = tuple(
-            DataSet(d, draw(lang_texts()), draw(lang_texts()), f.O,
+            DataSet(d, draw(lang_texts()), draw(lang_texts()), f.ORIGIN,
                     keywords=LangList.of(fi=draw(st.lists(words, max_size=3))))
             for d in mine)
         resources.append(f.resource(

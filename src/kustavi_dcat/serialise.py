@@ -8,11 +8,11 @@ document loader that refuses every URL, and dumped with sorted keys.
 from __future__ import annotations
 
 import json
-from xml.sax.saxutils import escape, quoteattr
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 from pyld import jsonld
 from rdflib import Graph, Literal, URIRef
