@@ -242,16 +242,18 @@ def _contact(r: Reader, node: Node, path: str) -> ContactPoint | None:
 
 
 def _service(r: Reader, node: Node, path: str) -> Service | None:
-    m = r.mapping(node, path, ("id", "title", "description"), ("endpoint_url",))
+    m = r.mapping(node, path, ("id", "title", "description"), ("endpoint_url", "keywords", "themes"))
     if m is None:
         return None
     sid = r.identifier(m["id"], f"{path}.id") if "id" in m else None
     title = r.langtext(m["title"], f"{path}.title") if "title" in m else None
     desc = r.langtext(m["description"], f"{path}.description") if "description" in m else None
     endpoint = r.iri(m["endpoint_url"], f"{path}.endpoint_url") if "endpoint_url" in m else None
-    if sid is None or title is None or desc is None:
+    keywords = r.langlist(m["keywords"], f"{path}.keywords") if "keywords" in m else LangList(())
+    themes = _codes(r, m, "themes", path, vocab.THEMES, "EU data theme") or ()
+    if sid is None or title is None or desc is None or keywords is None:
         return None
-    return Service(sid, title, desc, r.origin(node), endpoint)
+    return Service(sid, title, desc, r.origin(node), endpoint, keywords, themes)
 
 
 def _place(r: Reader, node: Node, path: str) -> Place | None:

@@ -207,6 +207,8 @@ class Service:
     description: LangText
     origin: Origin
     endpoint_url: str | None = None
+    keywords: LangList = field(default_factory=lambda: LangList(()))
+    themes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

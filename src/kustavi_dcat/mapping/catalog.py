@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rdflib import Literal, URIRef
 
+from kustavi_dcat import vocab
 from kustavi_dcat.mapping import concepts, profile
 from kustavi_dcat.mapping.agent import agent
 from kustavi_dcat.mapping.context import Context
@@ -19,6 +20,7 @@ def _described(ctx: Context, node: URIRef) -> None:
         ctx.add(node, DCT.language, concepts.language(ctx, tag))
     for place in ctx.source.spatial:
         ctx.add(node, DCT.spatial, concepts.place(ctx, place))
+    ctx.add(node, DCAT.themeTaxonomy, concepts.scheme(ctx, vocab.SCHEMES["theme"]))
     if ctx.source.catalog.homepage is not None:
         ctx.add(node, FOAF.homepage, concepts.document(ctx, ctx.source.catalog.homepage))
 

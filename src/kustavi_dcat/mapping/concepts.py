@@ -36,6 +36,15 @@ def concept(ctx: Context, iri: str, *classes: URIRef) -> URIRef:
     return node
 
 
+def scheme(ctx: Context, iri: str) -> URIRef:
+    """A concept scheme (e.g. the EU data themes as a catalogue's ``dcat:themeTaxonomy``) with its title."""
+    node = URIRef(iri)
+    ctx.types(node, SKOS.ConceptScheme)
+    for o in vocabularies().objects(node, DCT.title):
+        ctx.add(node, DCT.title, o)
+    return node
+
+
 def theme(ctx: Context, code: str) -> URIRef:
     return concept(ctx, vocab.theme_iri(code))
 

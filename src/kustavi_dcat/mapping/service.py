@@ -25,6 +25,9 @@ def catalog_service(ctx: Context, datasets: list[URIRef]) -> URIRef:
     ctx.add(node, DCT.conformsTo, concepts.standard(ctx, vocab.DCAT_AP_301, "DCAT-AP 3.0.1"))
     ctx.add(node, DCT.publisher, agent(ctx, ctx.source.publisher))
     ctx.add(node, DCAT.contactPoint, contact_point(ctx, ctx.source.contact_point))
+    ctx.words(node, DCAT.keyword, record.keywords)
+    for code in record.themes:
+        ctx.add(node, DCAT.theme, concepts.theme(ctx, code))
     for ds in datasets:
         ctx.add(node, DCAT.servesDataset, ds)
     return node
