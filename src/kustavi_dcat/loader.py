@@ -2,12 +2,15 @@
 listing every problem found in one run (file, line, column, field, and how to fix it).
 
 Layout: ``catalog.yaml`` (the catalogue, its publisher, contact point, sections and search criteria)
-and ``resources/*.yaml`` (one information resource per file).
+and ``resources/*.yaml`` (one information resource per file). Every file is read even when another one
+is broken, so a steward sees all problems at once; files are named as given with ``--source``.
 """
 
 from __future__ import annotations
 
-import os
+import errno
+import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -22,7 +25,6 @@ from kustavi_dcat.models import (
     CrossReference,
     DataSet,
     LangList,
-    Origin,
     Place,
     Resource,
     SearchCriteria,
@@ -33,67 +35,85 @@ from kustavi_dcat.models import (
     System,
     TechnicalInterface,
 )
-from kustavi_dcat.yamlnodes import Node, Reader, compose
+from kustavi_dcat.yamlnodes import Mention, Node, Reader, compose, personal_codes, short, suggest
 
 CATALOG_FILE = "catalog.yaml"
 RESOURCES_DIR = "resources"
-MAX_FILE_BYTES = 2 * 1024 * 1024
-"""A description page is a few kilobytes; anything this large is a mistake, refused before parsing."""
+MAX_FILE_BYTES = 1024 * 1024
+"""A record is a few kilobytes; anything this large is a mistake, refused before it is read or parsed,
+so a wrong file costs neither time nor memory."""
+MAX_DEPTH = 64
+"""Records nest a few levels deep; deeper nesting is refused instead of exhausting the parser's stack."""
+LINE_SEPARATORS = {"\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR", "\x85": "NEXT LINE"}
+"""Characters YAML counts as line breaks but editors do not: they would shift every later line number."""
+
+
+@dataclass(frozen=True)
+class _File:
+    """One source file read and parsed: its display name, its tree and the scalars already reported."""
+
+    name: str
+    node: Node
+    flagged: frozenset[int]
+
+    def reader(self) -> Reader:
+        return Reader(self.name, flagged=self.flagged)
 
 
 def load(source_dir: Path) -> Source:
     """Read and check every record under ``source_dir``."""
     problems: list[Problem] = []
     root = Path(source_dir)
-    if not root.exists():
-        raise SourceError([Problem(str(root), 1, 1, "", "the source folder does not exist",
-                                   "give an existing folder with --source, or run `kustavi-dcat init DIR`")])
-    if not root.is_dir():
-        raise SourceError([Problem(str(root), 1, 1, "", "the source is not a folder",
-                                   "give the folder that holds catalog.yaml")])
-    catalog_path = root / CATALOG_FILE
-    catalog_node = _read(catalog_path, root, problems, required=True)
-    resource_nodes = [
-        (path, node) for path in _resource_files(root, problems)
-        if (node := _read(path, root, problems, required=True)) is not None
-    ]
-    if catalog_node is None:
-        raise SourceError(problems)
-    reader = Reader(_rel(catalog_path, root))
-    head = _catalog_file(reader, catalog_node)
+    _check_root(root)
+    catalog_file = _read(root / CATALOG_FILE, problems)
+    resource_files = [f for path in _resource_files(root, problems) if (f := _read(path, problems))]
+    readers: list[Reader] = []
+    head = None
+    if catalog_file is not None:
+        reader = catalog_file.reader()
+        head = _catalog_file(reader, catalog_file.node)
+        readers.append(reader)
     resources = []
-    for path, node in resource_nodes:
-        r = Reader(_rel(path, root))
-        resource = _resource(r, node)
-        problems.extend(r.problems)
+    for file in resource_files:
+        reader = file.reader()
+        resource = _resource(reader, file.node)
+        readers.append(reader)
         if resource is not None:
             resources.append(resource)
-    problems.extend(reader.problems)
-    if head is None:
+    for reader in readers:
+        problems.extend(reader.problems)
+    if catalog_file is not None:
+        problems.extend(cross_check([m for r in readers for m in r.defined],
+                                    [m for r in readers for m in r.referred]))
+    if problems or head is None:
         raise SourceError(problems)
-    source = Source(resources=tuple(resources), **head)
-    problems.extend(cross_check(source))
-    if problems:
-        raise SourceError(problems)
-    return source
+    return Source(resources=tuple(resources), **head)  # type: ignore[arg-type]
 
 
 # -- files ---------------------------------------------------------------------------------------
 
 
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(Path(root.name) / path.relative_to(root))
-    except ValueError:
-        return str(path)
+def _check_root(root: Path) -> None:
+    """Refuse a missing, non-folder or empty source at once: there is nothing else to report."""
+    name = str(root)
+    if not root.exists():
+        raise SourceError([Problem(name, 1, 1, "", "the source folder does not exist",
+                                   "give an existing folder with --source, or run `kustavi-dcat init DIR`")])
+    if not root.is_dir():
+        raise SourceError([Problem(name, 1, 1, "", "the source is not a folder",
+                                   "give the folder that holds catalog.yaml with --source")])
+    if not any(p for p in root.iterdir() if not p.name.startswith(".")):
+        raise SourceError([Problem(name, 1, 1, "", "the source folder is empty",
+                                   "give the folder that holds catalog.yaml, or run `kustavi-dcat init DIR` "
+                                   "to start one")])
 
 
 def _resource_files(root: Path, problems: list[Problem]) -> list[Path]:
     folder = root / RESOURCES_DIR
-    if not folder.exists():
+    if not folder.exists() and not folder.is_symlink():
         return []
     if not folder.is_dir():
-        problems.append(Problem(_rel(folder, root), 1, 1, "", "`resources` must be a folder",
+        problems.append(Problem(str(folder), 1, 1, "", "`resources` must be a folder",
                                 "move the file away and create a folder `resources/` for resource records"))
         return []
     files = []
@@ -101,55 +121,152 @@ def _resource_files(root: Path, problems: list[Problem]) -> list[Path]:
         if path.suffix in (".yaml", ".yml"):
             files.append(path)
         elif not path.name.startswith("."):
-            problems.append(Problem(_rel(path, root), 1, 1, "", "not a YAML record (name must end in .yaml)",
+            problems.append(Problem(str(path), 1, 1, "", "not a YAML record (the name must end in .yaml)",
                                     "rename it to end in .yaml, or move it out of the source folder"))
     return files
 
 
-def _read(path: Path, root: Path, problems: list[Problem], required: bool) -> Node | None:
-    """The file's YAML node tree, or ``None`` with a problem recorded."""
-    name = _rel(path, root)
+def _read(path: Path, problems: list[Problem]) -> _File | None:
+    """The file's YAML node tree, or ``None`` with its problems recorded.
+
+    Personal identity codes are looked for in the whole text (comments too) whether or not it parses.
+    """
+    name = str(path)
+    data = _bytes(path, name, problems)
+    if data is None:
+        return None
+    text = _decode(data, name, problems)
+    if text is None:
+        return None
+    text = _line_separators(text.replace("\r\n", "\n"), name, problems)
+    node = _compose(text, name, problems)
+    found, flagged = personal_codes(name, text, node)
+    problems.extend(found)
+    if node is None:
+        return None
+    return _File(name, node, flagged)
+
+
+def _bytes(path: Path, name: str, problems: list[Problem]) -> bytes | None:
+    """The file's bytes, refusing folders, devices, link loops and oversized files before reading."""
+
+    def fail(message: str, hint: str) -> None:
+        problems.append(Problem(name, 1, 1, "", message, hint))
+
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            fail("is a link to a file that does not exist", "point the link at the record, or remove it")
+        elif path.name == CATALOG_FILE and (alt := _near_catalog(path)) is not None:
+            fail("file is missing", f"rename `{alt.name}` to `{CATALOG_FILE}`")
+        else:
+            fail("file is missing", "create it; `kustavi-dcat init DIR` writes a template")
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            fail("is a symbolic link that leads back to itself (a link loop)",
+                 "replace the link with the file it should point to")
+        else:
+            fail(f"cannot be read ({exc.strerror or exc})", "check that you may read it")
+        return None
+    if stat.S_ISDIR(info.st_mode):
+        fail("is a folder where a YAML file is expected",
+             "move the folder away; a record is one file ending in .yaml")
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        fail("is not an ordinary file (a device, pipe or socket)", "put an ordinary YAML file here")
+        return None
+    too_big = (f"file is larger than {MAX_FILE_BYTES // 1024} KiB; it was not read",
+               "a record is a few kilobytes: check that this is the right file, or split it")
+    if info.st_size > MAX_FILE_BYTES:
+        fail(f"{too_big[0]} ({info.st_size} bytes)", too_big[1])
+        return None
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        fail(f"cannot be read ({exc.strerror or exc})", "check that you may read it")
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        fail(*too_big)
+        return None
+    return data
+
+
+def _near_catalog(path: Path) -> Path | None:
+    """A file beside the missing catalog.yaml that was surely meant to be it (``catalog.yml``, ``Catalog.yaml``)."""
+    for other in sorted(path.parent.iterdir()):
+        if other.name != path.name and other.name.lower() in ("catalog.yaml", "catalog.yml"):
+            return other
+    return None
+
+
+def _decode(data: bytes, name: str, problems: list[Problem]) -> str | None:
+    """UTF-8 text (a leading BOM is accepted), or a problem at the first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = len(data[start:exc.start].decode("utf-8", "replace")) + 1
+        byte = data[exc.start]
+        try:
+            legacy = f" (in Windows-1252 it would be `{bytes([byte]).decode('cp1252')}`)"
+        except UnicodeDecodeError:
+            legacy = ""
+        rest = data[exc.end:]
+        more = sum(1 for _ in rest.decode("utf-8", "replace") if _ == "\ufffd")
+        also = f"; {more} more such byte{'s' if more != 1 else ''} follow" if more else ""
+        problems.append(Problem(name, line, column, "",
+                                f"the file is not UTF-8: byte 0x{byte:02X} cannot be read{legacy}{also}",
+                                "save the file as UTF-8 (in most editors: Save with encoding, UTF-8)"))
+        return None
+
+
+def _line_separators(text: str, name: str, problems: list[Problem]) -> str:
+    """Report invisible line separators and read on with spaces, so later line numbers stay right."""
+    if not any(ch in text for ch in LINE_SEPARATORS):
+        return text
+    line = 1
+    start = 0
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            line, start = line + 1, i + 1
+        elif ch in LINE_SEPARATORS:
+            problems.append(Problem(name, line, i - start + 1, "",
+                                    f"an invisible {LINE_SEPARATORS[ch]} character (U+{ord(ch):04X}) is here",
+                                    "delete it (it often comes with text copied from a web page or a "
+                                    "word processor); YAML would read it as a line break"))
+    return text.translate({ord(ch): " " for ch in LINE_SEPARATORS})
+
+
+def _compose(text: str, name: str, problems: list[Problem]) -> Node | None:
+    """The node tree, or ``None`` with one problem saying where the YAML is broken and how to mend it."""
 
     def fail(message: str, hint: str, line: int = 1, column: int = 1) -> None:
         problems.append(Problem(name, line, column, "", message, hint))
 
     try:
-        if path.is_symlink():
-            os.stat(path)  # raises on a loop or a dangling link
-        if path.is_dir():
-            fail("is a folder, expected a YAML file", f"remove the folder or put the record in {path.name}")
-            return None
-        if not path.exists():
-            if required:
-                fail("file is missing", "create it; `kustavi-dcat init DIR` writes a template")
-            return None
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            fail(f"file is {size} bytes, more than the {MAX_FILE_BYTES} allowed",
-                 "a record is a few kilobytes; split it or check that the right file is here")
-            return None
-        data = path.read_bytes()
-    except OSError as exc:
-        fail(f"cannot be read ({exc.strerror or exc})", "check that the path exists and is not a link loop")
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        fail(f"byte {exc.start} is not UTF-8", "save the file as UTF-8 (most editors: 'Save with encoding')",
-             line)
-        return None
-    text = text.replace("\r\n", "\n")
-    try:
         node = compose(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        lines = text.split("\n")
-        bad_line = lines[line - 1] if 0 < line <= len(lines) else ""
-        hint = ("indent with spaces, never tabs" if "\t" in bad_line or "\t" in str(exc.problem)
-                else "check quotes, colons and indentation here")
-        fail(f"YAML syntax error: {exc.problem or exc}", hint, line, col)
+        mark = exc.problem_mark
+        if exc.context_mark is not None and (mark is None or "end of stream" in str(exc.problem)):
+            mark = exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        fail(*_syntax_message(exc, text.split("\n")[line - 1] if line <= text.count("\n") + 1 else ""),
+             line, column)
+        return None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        fail(f"a control character (U+{exc.character:04X}) is here, which YAML does not allow",
+             "delete it; it is invisible in most editors", line, column)
+        return None
+    except RecursionError:
+        line, column = _too_deep(text)
+        fail(f"values are nested more than {MAX_DEPTH} levels deep",
+             "records nest a few levels; check the brackets and indentation here", line, column)
         return None
     except yaml.YAMLError as exc:
         fail(f"YAML syntax error: {exc}", "check quotes, colons and indentation")
@@ -158,6 +275,52 @@ def _read(path: Path, root: Path, problems: list[Problem], required: bool) -> No
         fail("file is empty", "fill it in; `kustavi-dcat init DIR` writes a template")
         return None
     return node
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, line_text: str) -> tuple[str, str]:
+    """PyYAML's complaint, said the way a steward can act on it."""
+    problem, context = str(exc.problem or ""), str(exc.context or "")
+    if "'\\t'" in problem:
+        return ("a tab character is here; YAML allows only spaces for indentation",
+                "replace the tab with spaces (set the editor to insert spaces for Tab)")
+    if "quoted scalar" in context:
+        return ("a quotation mark opened here is never closed",
+                "add the closing quotation mark at the end of the text")
+    if "mapping values are not allowed" in problem:
+        return ("a colon followed by a space inside a value, or a key indented too far",
+                'put a text that contains `: ` in double quotes, e.g. `en: "Note: ..."`; '
+                "otherwise align the key with the keys above it")
+    if "could not find expected ':'" in problem:
+        return ("a line here is not `key: value`",
+                "add the colon after the key, or indent a continued text as far as its first line")
+    if "expected <block end>" in problem:
+        return ("the indentation here does not match the lines above",
+                "align this line with the other keys (or `- ` items) of its block")
+    if "flow sequence" in context or "flow mapping" in context:
+        return ("a `[...]` or `{...}` here is not closed properly",
+                "close it on the same line, separating the items with commas")
+    return (f"YAML syntax error: {problem or exc}" + (f" ({context})" if context else ""),
+            "check quotes, colons and indentation here" if "\t" not in line_text
+            else "indent with spaces, never tabs")
+
+
+def _too_deep(text: str) -> tuple[int, int]:
+    """Where nesting first exceeds ``MAX_DEPTH``, found with the (non-recursive) scanner."""
+    depth = 0
+    opening = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
+               yaml.FlowSequenceStartToken)
+    closing = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, opening):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return token.start_mark.line + 1, token.start_mark.column + 1
+            elif isinstance(token, closing):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return 1, 1
 
 
 # -- catalog.yaml --------------------------------------------------------------------------------
@@ -197,7 +360,7 @@ def _catalog(r: Reader, node: Node) -> Catalog | None:
                          lambda n, p: r.choice(n, p, LANGUAGES, "language (use fi, sv or en)"))
                  if "languages" in m else ("fi",))
     values = {
-        "id": r.identifier(m["id"], "catalog.id") if "id" in m else None,
+        "id": _def(r, m, "catalog", "catalog.id"),
         "base_iri": base,
         "title": r.langtext(m["title"], "catalog.title") if "title" in m else None,
         "description": r.langtext(m["description"], "catalog.description") if "description" in m else None,
@@ -217,7 +380,7 @@ def _agent(r: Reader, node: Node, path: str) -> Agent | None:
     m = r.mapping(node, path, ("id", "name"), ("type", "homepage", "email"))
     if m is None:
         return None
-    agent_id = r.identifier(m["id"], f"{path}.id") if "id" in m else None
+    agent_id = _def(r, m, "agent", f"{path}.id")
     name = r.langtext(m["name"], f"{path}.name") if "name" in m else None
     kind = (r.choice(m["type"], f"{path}.type", vocab.PUBLISHER_TYPES, "publisher type (ADMS)")
             if "type" in m else None)
@@ -232,7 +395,7 @@ def _contact(r: Reader, node: Node, path: str) -> ContactPoint | None:
     m = r.mapping(node, path, ("id", "name", "email"), ("homepage",))
     if m is None:
         return None
-    cid = r.identifier(m["id"], f"{path}.id") if "id" in m else None
+    cid = _def(r, m, "contact point", f"{path}.id")
     name = r.langtext(m["name"], f"{path}.name") if "name" in m else None
     email = r.email(m["email"], f"{path}.email") if "email" in m else None
     homepage = r.iri(m["homepage"], f"{path}.homepage") if "homepage" in m else None
@@ -245,7 +408,7 @@ def _service(r: Reader, node: Node, path: str) -> Service | None:
     m = r.mapping(node, path, ("id", "title", "description"), ("endpoint_url", "keywords", "themes"))
     if m is None:
         return None
-    sid = r.identifier(m["id"], f"{path}.id") if "id" in m else None
+    sid = _def(r, m, "service", f"{path}.id")
     title = r.langtext(m["title"], f"{path}.title") if "title" in m else None
     desc = r.langtext(m["description"], f"{path}.description") if "description" in m else None
     endpoint = r.iri(m["endpoint_url"], f"{path}.endpoint_url") if "endpoint_url" in m else None
@@ -271,7 +434,7 @@ def _criterion(r: Reader, node: Node, path: str) -> SearchCriterion | None:
     m = r.mapping(node, path, ("id", "label"))
     if m is None:
         return None
-    cid = r.identifier(m["id"], f"{path}.id") if "id" in m else None
+    cid = _def(r, m, "search criterion", f"{path}.id")
     label = r.langtext(m["label"], f"{path}.label") if "label" in m else None
     if cid is None or label is None:
         return None
@@ -293,7 +456,7 @@ def _cross_reference(r: Reader, node: Node, path: str) -> CrossReference | None:
     m = r.mapping(node, path, ("id", "documents", "see"))
     if m is None:
         return None
-    rid = r.identifier(m["id"], f"{path}.id") if "id" in m else None
+    rid = _def(r, m, "cross-reference", f"{path}.id")
     documents = r.langtext(m["documents"], f"{path}.documents") if "documents" in m else None
     see = r.langtext(m["see"], f"{path}.see") if "see" in m else None
     if rid is None or documents is None or see is None:
@@ -306,7 +469,7 @@ def _section(r: Reader, node: Node, path: str) -> Section | None:
                   ("subtitle", "technical_interface", "cross_references"))
     if m is None:
         return None
-    sid = r.identifier(m["id"], f"{path}.id") if "id" in m else None
+    sid = _def(r, m, "section", f"{path}.id")
     title = r.langtext(m["title"], f"{path}.title") if "title" in m else None
     desc = r.langtext(m["description"], f"{path}.description") if "description" in m else None
     subtitle = r.langtext(m["subtitle"], f"{path}.subtitle") if "subtitle" in m else None
@@ -335,10 +498,26 @@ def _iris(r: Reader, m: dict[str, Node], key: str, path: str) -> tuple[str, ...]
     return r.items(m[key], f"{path}.{key}" if path else key, r.iri)
 
 
-def _ids(r: Reader, m: dict[str, Node], key: str, path: str) -> tuple[str, ...] | None:
+def _ids(r: Reader, m: dict[str, Node], key: str, path: str, kind: str) -> tuple[str, ...] | None:
+    """A list of references to identifiers of ``kind``."""
     if key not in m:
         return None
-    return r.items(m[key], f"{path}.{key}" if path else key, r.identifier)
+    return r.items(m[key], f"{path}.{key}" if path else key,
+                   lambda n, p: r.refer(kind, r.identifier(n, p), n, p))
+
+
+def _def(r: Reader, m: dict[str, Node], kind: str, path: str) -> str | None:
+    """The record's ``id`` (if given), recorded as a definition of ``kind``."""
+    if "id" not in m:
+        return None
+    return r.define(kind, r.identifier(m["id"], path), m["id"], path)
+
+
+def _ref(r: Reader, m: dict[str, Node], key: str, path: str, kind: str) -> str | None:
+    """The value of ``key`` (if given), recorded as a reference to an identifier of ``kind``."""
+    if key not in m:
+        return None
+    return r.refer(kind, r.identifier(m[key], path), m[key], path)
 
 
 def _law(r: Reader, node: Node, path: str) -> str | None:
@@ -352,11 +531,11 @@ def _law(r: Reader, node: Node, path: str) -> str | None:
 
 def _system(r: Reader, node: Node, path: str) -> System | str | None:
     if isinstance(node, yaml.ScalarNode):
-        return r.identifier(node, path)
+        return r.refer("system", r.identifier(node, path), node, path)
     m = r.mapping(node, path, ("id", "name"), ("description",))
     if m is None:
         return None
-    sid = r.identifier(m["id"], f"{path}.id") if "id" in m else None
+    sid = _def(r, m, "system", f"{path}.id")
     name = r.langtext(m["name"], f"{path}.name") if "name" in m else None
     desc = r.langtext(m["description"], f"{path}.description") if "description" in m else None
     if sid is None or name is None:
@@ -368,7 +547,7 @@ def _search(r: Reader, node: Node, path: str) -> SearchCriteria | None:
     m = r.mapping(node, path, ("criteria", "statement"))
     if m is None:
         return None
-    criteria = _ids(r, m, "criteria", path)
+    criteria = _ids(r, m, "criteria", path, "search criterion")
     statement = r.langtext(m["statement"], f"{path}.statement") if "statement" in m else None
     if criteria is None or statement is None:
         return None
@@ -380,11 +559,11 @@ def _dataset(r: Reader, node: Node, path: str) -> DataSet | None:
                   ("keywords", "systems", "themes", "subjects", "issued", "modified"))
     if m is None:
         return None
-    did = r.identifier(m["id"], f"{path}.id") if "id" in m else None
+    did = _def(r, m, "data set", f"{path}.id")
     title = r.langtext(m["title"], f"{path}.title") if "title" in m else None
     desc = r.langtext(m["description"], f"{path}.description") if "description" in m else None
     keywords = r.langlist(m["keywords"], f"{path}.keywords") if "keywords" in m else LangList(())
-    systems = _ids(r, m, "systems", path)
+    systems = _ids(r, m, "systems", path, "resource system")
     themes = _codes(r, m, "themes", path, vocab.THEMES, "EU data theme")
     subjects = _iris(r, m, "subjects", path)
     issued = r.date(m["issued"], f"{path}.issued") if "issued" in m else None
@@ -400,8 +579,8 @@ def _resource(r: Reader, node: Node) -> Resource | None:
                    "publisher", "contact_point", "technical_interface", "issued", "modified"))
     if m is None:
         return None
-    rid = r.identifier(m["id"], "id") if "id" in m else None
-    section = r.identifier(m["section"], "section") if "section" in m else None
+    rid = _def(r, m, "information resource", "id")
+    section = _ref(r, m, "section", "section", "section")
     title = r.langtext(m["title"], "title") if "title" in m else None
     desc = r.langtext(m["description"], "description") if "description" in m else None
     themes = _codes(r, m, "themes", "", vocab.THEMES, "EU data theme")
@@ -413,8 +592,8 @@ def _resource(r: Reader, node: Node) -> Resource | None:
     search = _search(r, m["search_criteria"], "search_criteria") if "search_criteria" in m else None
     access = (r.choice(m["access_rights"], "access_rights", vocab.ACCESS_RIGHTS, "EU access right")
               if "access_rights" in m else "NON_PUBLIC")
-    publisher = r.identifier(m["publisher"], "publisher") if "publisher" in m else None
-    contact = r.identifier(m["contact_point"], "contact_point") if "contact_point" in m else None
+    publisher = _ref(r, m, "publisher", "publisher", "agent")
+    contact = _ref(r, m, "contact_point", "contact_point", "contact point")
     interface = (_interface(r, m["technical_interface"], "technical_interface")
                  if "technical_interface" in m else None)
     issued = r.date(m["issued"], "issued") if "issued" in m else None
@@ -435,63 +614,57 @@ def _resource(r: Reader, node: Node) -> Resource | None:
 
 # -- cross-record checks -------------------------------------------------------------------------
 
+ID_SPACES: dict[str, str] = {
+    "catalog": "catalogue", "section": "catalogue", "information resource": "dataset",
+    "data set": "dataset", "agent": "agent",
+    "contact point": "contact point", "service": "service", "system": "system",
+    "search criterion": "search criterion", "cross-reference": "cross-reference",
+}
+"""Kinds of record whose ids share one IRI space (``<base>catalog/<id>`` for catalogue and sections)."""
 
-def cross_check(source: Source) -> list[Problem]:
-    """Identifiers unique per kind and every reference resolving; problems point at the referring line."""
+WHERE_DEFINED: dict[str, str] = {
+    "section": "under `sections:` in catalog.yaml",
+    "agent": "as the `publisher:` or under `agents:` in catalog.yaml",
+    "contact point": "as the `contact_point:` in catalog.yaml",
+    "search criterion": "under `search_criteria:` in catalog.yaml",
+    "system": "under a resource's `systems:` as `- id: ...` with a `name:`",
+    "resource system": "in this resource's `systems:` list",
+}
+
+
+def cross_check(defined: list[Mention], referred: list[Mention]) -> list[Problem]:
+    """Identifiers unique per IRI space and every reference resolving; problems point at the id or the
+    reference itself, with its field."""
     problems: list[Problem] = []
-
-    def at(origin: Origin, field: str, message: str, hint: str) -> None:
-        problems.append(Problem(origin.file, origin.line, origin.column, field, message, hint))
-
-    def unique(kind: str, items: list[tuple[str, Origin]]) -> set[str]:
-        seen: dict[str, Origin] = {}
-        for ident, origin in items:
-            if ident in seen:
-                first = seen[ident]
-                at(origin, f"{kind}.id", f"{kind} id `{ident}` is already used at {first.file}:{first.line}",
-                   "give each record its own id; ids become IRIs and must be unique")
-            else:
-                seen[ident] = origin
-        return set(seen)
-
-    cat = source.catalog
-    sections = unique("section", [(s.id, s.origin) for s in source.sections])
-    agents = unique("agent", [(a.id, a.origin) for a in (source.publisher, *source.agents)])
-    criteria = unique("search_criterion", [(c.id, c.origin) for c in source.search_criteria])
-    unique("resource/dataset", [(r.id, r.origin) for r in source.resources]
-           + [(d.id, d.origin) for r in source.resources for d in r.datasets]
-           + [(cat.id, cat.origin)] + [(s.id, s.origin) for s in source.sections])
-    systems = unique("system", [(s.id, s.origin) for _, s in source.systems()])
-    for res in source.resources:
-        o = res.origin
-        if res.section not in sections:
-            at(o, "section", f"section `{res.section}` is not defined in catalog.yaml",
-               _choices("add it under `sections:` in catalog.yaml, or use one of", sections))
-        if res.publisher is not None and res.publisher not in agents:
-            at(o, "publisher", f"agent `{res.publisher}` is not defined in catalog.yaml",
-               _choices("define it under `agents:`, or use one of", agents))
-        if res.contact_point is not None and res.contact_point != source.contact_point.id:
-            at(o, "contact_point", f"contact point `{res.contact_point}` is not defined",
-               f"use `{source.contact_point.id}` or leave the key out")
-        for ref in res.system_refs:
-            if ref not in systems:
-                at(o, "systems", f"system `{ref}` is not defined in any resource",
-                   "define it as `- id: ...` with a `name:`, or fix the spelling")
-        mine = set(res.all_system_ids())
-        if res.search_criteria is not None:
-            for c in res.search_criteria.criteria:
-                if c not in criteria:
-                    at(res.search_criteria.origin, "search_criteria.criteria",
-                       f"search criterion `{c}` is not defined in catalog.yaml",
-                       _choices("add it under `search_criteria:`, or use one of", criteria))
-        for i, ds in enumerate(res.datasets):
-            for ref in ds.systems or ():
-                if ref not in mine:
-                    at(ds.origin, f"datasets[{i}].systems",
-                       f"system `{ref}` is not one of this resource's systems",
-                       _choices("list it under the resource's `systems:` first, or use one of", mine))
+    first: dict[tuple[str, str], Mention] = {}
+    for m in defined:
+        key = (ID_SPACES[m.kind], m.value)
+        if key in first:
+            f = first[key]
+            problems.append(Problem(m.origin.file, m.origin.line, m.origin.column, m.field,
+                                    f"id `{m.value}` is already used by the {f.kind} at {f.origin} ({f.field})",
+                                    "give each record its own id; ids become IRIs and must be unique"))
+        else:
+            first[key] = m
+    known: dict[str, set[str]] = {}
+    for m in defined:
+        known.setdefault(m.kind, set()).add(m.value)
+    own_systems: dict[str, set[str]] = {}
+    for m in [*defined, *referred]:
+        if m.kind == "system":
+            own_systems.setdefault(m.origin.file, set()).add(m.value)
+    for m in referred:
+        options = own_systems.get(m.origin.file, set()) if m.kind == "resource system" \
+            else known.get(m.kind, set())
+        if m.value in options:
+            continue
+        kind = "system" if m.kind == "resource system" else m.kind
+        guess = suggest(m.value, options)
+        hint = f"did you mean `{guess}`?" if guess else (
+            f"known: {', '.join(sorted(options))}" if options else "none is defined yet")
+        message = (f"system `{m.value}` is not one of this resource's systems" if m.kind == "resource system"
+                   else f"{kind} `{short(m.value)}` is not defined")
+        problems.append(Problem(m.origin.file, m.origin.line, m.origin.column, m.field, message,
+                                f"{hint}; define it {WHERE_DEFINED[m.kind]}" if not guess else
+                                f"{hint} (or define it {WHERE_DEFINED[m.kind]})"))
     return problems
-
-
-def _choices(text: str, options: set[str]) -> str:
-    return f"{text}: {', '.join(sorted(options))}" if options else text.split(", or")[0]

@@ -30,12 +30,14 @@ Node = yaml.Node
 
 NULL_TAG = "tag:yaml.org,2002:null"
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+EMAIL_RE = re.compile(rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_LABEL}(?:\.{_LABEL})+$")
 IRI_SCHEMES = ("http", "https", "urn", "mailto")
 IRI_FORBIDDEN = re.compile(r"[\s<>\"{}|\\^`]")
-HOST_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\d+)?$")
+HOST_RE = re.compile(rf"^{_LABEL}(?:\.{_LABEL})*(?::\d+)?$")
 FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+LOOSE_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 LANGUAGE_NOTE = "(language tags here are fi, sv and en: lower case, without a region such as -FI)"
 
 
@@ -45,7 +47,7 @@ class _NodeLoader(yaml.SafeLoader):
 
 def compose(text: str) -> Node | None:
     """Parse YAML text into a node tree; raises ``yaml.YAMLError`` with marks on syntax errors."""
-    return yaml.compose(text, Loader=_NodeLoader)  # noqa: S506 - compose builds no objects
+    return yaml.compose(text, Loader=_NodeLoader)  # compose builds no objects
 
 
 def suggest(word: str, options: Iterable[str]) -> str | None:
@@ -234,9 +236,9 @@ class Reader:
             value = value.removeprefix("mailto:")
             if not EMAIL_RE.fullmatch(value):
                 fixed = re.sub(r"\s*(?:\(at\)|\[at\]|\sat\s)\s*", "@", value).strip()
-                hint = f"did you mean `{fixed}`? " if fixed != value and EMAIL_RE.fullmatch(fixed) else ""
+                guess = fixed != value and EMAIL_RE.fullmatch(fixed)
                 self.problem(node, path, f"`{short(value)}` is not a valid e-mail address",
-                             f"{hint}write it as name@example.fi, without spaces")
+                             f"did you mean `{fixed}`?" if guess else "write it as name@example.fi, without spaces")
                 return None
         return value
 
@@ -252,11 +254,13 @@ class Reader:
         value = self.text(node, path)
         if value is None:
             return None
-        try:
-            return dt.date.fromisoformat(value) if ISO_DATE.fullmatch(value) else _no_date(value)
-        except ValueError:
-            self.problem(node, path, f"`{short(value)}` is not a date", date_hint(value))
-            return None
+        if ISO_DATE.fullmatch(value):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.problem(node, path, f"`{short(value)}` is not a date", date_hint(value))
+        return None
 
     def choice(self, node: Node, path: str, allowed: Iterable[str], what: str) -> str | None:
         value = self.text(node, path)
@@ -329,19 +333,20 @@ def iri_hint(value: str) -> str | None:
 
 def date_hint(value: str) -> str:
     """How to write ``value`` as a date, naming the intended date where it can be read."""
+    parts = None
     if (m := FINNISH_DATE.fullmatch(value)) is not None:
+        parts = (m.group(3), m.group(2), m.group(1))
+    elif (m := LOOSE_ISO_DATE.fullmatch(value)) is not None:
+        parts = (m.group(1), m.group(2), m.group(3))
+    if parts is not None:
         try:
-            intended = dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            intended = dt.date(*(int(p) for p in parts))
             return f"did you mean `{intended.isoformat()}`? dates are written YYYY-MM-DD"
         except ValueError:
             pass
     if ISO_DATE.fullmatch(value):
         return "no such day in the calendar; check the month and the day (YYYY-MM-DD)"
     return "write it as YYYY-MM-DD, e.g. 2024-05-31"
-
-
-def _no_date(value: str) -> dt.date:
-    raise ValueError(value)
 
 
 def _or_list(words: tuple[str, ...]) -> str:
