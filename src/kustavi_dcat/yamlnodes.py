@@ -32,6 +32,11 @@ NULL_TAG = "tag:yaml.org,2002:null"
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 EMAIL_RE = re.compile(rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_LABEL}(?:\.{_LABEL})+$")
+IRI_RE = re.compile(r"^(?:https?|urn|mailto):[^\s<>\"{}|\\^`]+$")
+"""A quick shape check of an absolute IRI (``iri_hint`` is the loader's fuller check, with advice)."""
+PLACEHOLDER_RE = re.compile(r"^TODO\b|\bexample\.invalid\b|/TODO$")
+"""Placeholders written by ``init`` and ``import``: a text starting with TODO, the reserved domain
+example.invalid (RFC 2606), or an IRI ending in /TODO. Refused so nothing half-made is published."""
 IRI_SCHEMES = ("http", "https", "urn", "mailto")
 IRI_FORBIDDEN = re.compile(r"[\s<>\"{}|\\^`]")
 HOST_RE = re.compile(rf"^{_LABEL}(?:\.{_LABEL})*(?::\d+)?$")
@@ -39,6 +44,8 @@ FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LOOSE_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 LANGUAGE_NOTE = "(language tags here are fi, sv and en: lower case, without a region such as -FI)"
+PLACEHOLDER_RE = re.compile(r"\bTODO\b|[/@][A-Za-z0-9.-]*\.invalid(?![A-Za-z0-9-])")
+"""Placeholders written by `init` and `import`: the word TODO, or a host in the reserved domain .invalid."""
 
 
 class _NodeLoader(yaml.SafeLoader):
@@ -206,9 +213,17 @@ class Reader:
         if not value:
             self.problem(node, path, "text is empty", "write the text, or remove the key")
             return None
+        if PLACEHOLDER_RE.search(value):
+            self.problem(node, path, f"`{short(value)}` is a placeholder still to be filled in",
+                         "write the real value here (placeholders start with TODO or use example.invalid)")
+            return None
         if hetu.contains(value) and node.start_mark.index not in self.flagged:
             self.problem(node, path, "contains a Finnish personal identity code (henkilötunnus)",
                          "remove it: a published catalogue must never carry personal data")
+            return None
+        if PLACEHOLDER_RE.search(value):
+            self.problem(node, path, f"placeholder `{value}` is not filled in",
+                         "replace it with the real value (see the comment above it in the file)")
             return None
         return value
 
