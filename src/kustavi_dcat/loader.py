@@ -251,8 +251,9 @@ def _compose(text: str, name: str, problems: list[Problem]) -> Node | None:
         node = compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        if exc.context_mark is not None and (mark is None or "end of stream" in str(exc.problem)):
-            mark = exc.context_mark
+        opened = "end of stream" in str(exc.problem) or "flow" in str(exc.context)
+        if exc.context_mark is not None and (mark is None or opened):
+            mark = exc.context_mark  # where the unclosed quote or bracket starts, not where parsing gave up
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         fail(*_syntax_message(exc, text.split("\n")[line - 1] if line <= text.count("\n") + 1 else ""),
              line, column)
@@ -297,8 +298,8 @@ def _syntax_message(exc: yaml.MarkedYAMLError, line_text: str) -> tuple[str, str
         return ("the indentation here does not match the lines above",
                 "align this line with the other keys (or `- ` items) of its block")
     if "flow sequence" in context or "flow mapping" in context:
-        return ("a `[...]` or `{...}` here is not closed properly",
-                "close it on the same line, separating the items with commas")
+        return ("a `[` or `{` opened here is not closed properly",
+                "close it with `]` or `}` on the same line, separating the items with commas")
     return (f"YAML syntax error: {problem or exc}" + (f" ({context})" if context else ""),
             "check quotes, colons and indentation here" if "\t" not in line_text
             else "indent with spaces, never tabs")
