@@ -797,9 +797,10 @@ class _Builder:
     def build(self) -> Records:
         resources = [self.resource(block) for block in self.page.resources]
         catalog = self.catalog_file()
-        files = {"catalog.yaml": _header(self.name, self.placeholders, catalog_file=True) + _dump(catalog)}
+        text_name = Path(self.name).name  # not the whole path: the records are the same wherever it was
+        files = {"catalog.yaml": _header(text_name, self.placeholders) + _dump(catalog)}
         for (rid, record), block in zip(resources, self.page.resources, strict=True):
-            head = (f"# Tietovaranto: {block.title}.\n# Imported from {self.name}, lines {block.line}-{block.last}; "
+            head = (f"# Tietovaranto: {block.title}.\n# Imported from {text_name}, lines {block.line}-{block.last}; "
                     "Finnish texts as written there.\n")
             files[f"resources/{rid}.yaml"] = head + _dump(record)
         counts = Counts(
@@ -818,7 +819,7 @@ def _word_pairs(text: str) -> list[str]:
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
-def _header(name: str, placeholders: list[str], catalog_file: bool) -> str:
+def _header(name: str, placeholders: list[str]) -> str:
     lines = [f"# Imported by `kustavi-dcat import` from {name}; Finnish texts as written there.",
              "# Swedish (sv) and English (en) translations are welcome beside each `fi:`."]
     if placeholders:
@@ -910,6 +911,6 @@ def records_from_text(text: str, name: str, options: Options) -> Records:
 
 def import_file(path: Path, out_dir: Path, options: Options) -> ImportReport:
     """Read the page at ``path`` and write a new source folder ``out_dir`` (which must be new or empty)."""
-    records = records_from_text(read_text(path), path.name, options)
+    records = records_from_text(read_text(path), str(path), options)
     written = write_tree(out_dir, records.files)
     return ImportReport(written, records.counts, records.warnings, records.placeholders)
