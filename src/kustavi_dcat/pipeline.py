@@ -6,6 +6,7 @@ catalogue never costs a steward the output that harvesters are reading.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,12 +57,32 @@ def map_source(source_dir: Path) -> Mapped:
     return build(load(source_dir))
 
 
-def publish(source_dir: Path, out_dir: Path) -> PublishReport:
-    """Load, map, validate, serialise and write; raises before writing anything on any failure."""
-    mapped = map_source(source_dir)
+STAGES: tuple[str, ...] = ("load", "map", "validate", "serialise", "write")
+"""The stages ``publish`` reports to its ``progress`` callback, in order; "done" follows the last."""
+
+
+def publish(source_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None) -> PublishReport:
+    """Load, map, validate, serialise and write; raises before writing anything on any failure.
+
+    ``progress`` is called with each stage's name as it starts, and with "done" at the end, so a
+    front end can show a progress bar or time the stages without this module knowing about terminals.
+    """
+    step = progress or _silent
+    step("load")
+    source = load(source_dir)
+    step("map")
+    mapped = build(source)
+    step("validate")
     report = validate_graph(mapped.graph, mapped.origins)
     if not report.conforms:
         raise CatalogInvalid(report)
+    step("serialise")
     files = serialise_all(mapped.graph)
+    step("write")
     written = write_atomically(out_dir, files)
+    step("done")
     return PublishReport(written, Counts.of(mapped.graph), report)
+
+
+def _silent(stage: str) -> None:
+    """The default progress callback: says nothing."""
