@@ -259,8 +259,8 @@ class _Parser:
                     self.take()
                     out[-1] = Entry(f"{out[-1].text} {line.text}", out[-1].line)
                     continue
-                if line.gap and is_heading(line) and self.start(self.i, weak=True) is not None:
-                    break
+                if line.gap:
+                    break  # the list has ended; what follows is another block, or reported as unplaceable
                 self.problem(line, "a line without a number inside a numbered list",
                              "number it if it is an entry of the list, or move it to where it belongs")
                 self.i += 1
@@ -614,6 +614,8 @@ def _fi(text: str) -> dict[str, str]:
 
 
 class _Builder:
+    """Page -> YAML records; ids are minted here, unique per kind, from the Finnish titles."""
+
     def __init__(self, page: Page, options: Options, name: str) -> None:
         self.page = page
         self.options = options
