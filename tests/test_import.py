@@ -523,3 +523,10 @@ def test_missing_template_blocks_are_warnings_naming_the_resource_line() -> None
     records = records_from_text(text, "page.txt", ESIMERKKILA)
     assert [(w.line, w.message) for w in records.warnings] == [
         (_line_of(text, "Testin tietovaranto"), "`Testin tietovaranto` has no Tietojärjestelmät block")]
+
+
+def test_a_sentence_after_a_numbered_list_is_reported_as_unplaceable() -> None:
+    text = PAGE.format(datasets="1. Hakemukset\n\nHuom. lisätietoja saa kirjaamosta.", systems="Effica")
+    problems = _problems(text)
+    assert [line for line, _ in problems] == [_line_of(text, "Huom. lisätietoja saa kirjaamosta.")]
+    assert problems[0][1].startswith("cannot tell where")
