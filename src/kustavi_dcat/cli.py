@@ -47,12 +47,21 @@ def main() -> None:
               show_default=True, help="Folder of YAML records.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
               help="Folder the catalogue files are written to.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+@click.option("--verbose", "-v", is_flag=True, help="Also print each stage's time and counts (on stderr).")
 @user_errors
-def publish(source_dir: Path, out_dir: Path) -> None:
+def publish(source_dir: Path, out_dir: Path, quiet: bool, verbose: bool) -> None:
     """Load, map, validate and write catalog.ttl, .jsonld, .rdf and .nt atomically."""
     from kustavi_dcat.pipeline import publish as run
+    from kustavi_dcat.progress import Feedback
 
-    report = run(source_dir, out_dir)
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose exclude each other")
+    with Feedback.start(quiet, verbose) as feedback:
+        report = run(source_dir, out_dir, feedback.stage)
+        feedback.report(report)
+    if quiet:
+        return
     for path in report.written:
         click.echo(f"wrote {path}")
     c = report.counts
@@ -130,3 +139,77 @@ def serve(out_dir: Path, host: str, port: int, page_size: int, public_url: str |
                f"{site.paging.pages} page(s) of {page_size} datasets); Ctrl-C stops.")
     serve_until_stopped(server)
     click.echo("Stopped.")
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people; json (stable, sorted) for scripts.")
+@user_errors
+def diff_(old: Path, new: Path, fmt: str) -> None:
+    """Compare two published catalogues (.ttl, .jsonld, .rdf or .nt, any mix).
+
+    Lists what was added, removed and changed, with the changed properties' old and new values.
+    Exit status: 0 when equal, 1 when different, 3 when a file cannot be read.
+    """
+    import json
+
+    from kustavi_dcat.diff import diff_files
+
+    result = diff_files(old, new)
+    if fmt == "json":
+        counts = {"added": len(result.added), "removed": len(result.removed), "changed": len(result.changed)}
+        document = {"old": str(old), "new": str(new), "counts": counts, **result.to_json()}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        _echo_diff(result, old, new)
+    sys.exit(0 if result.equal else 1)
+
+
+def _echo_diff(result: Any, old: Path, new: Path) -> None:
+    """The diff for a person: each subject with its kind, Finnish title and IRI; changed values as -/+."""
+    click.echo(f"old: {old}")
+    click.echo(f"new: {new}")
+    if result.equal:
+        click.echo("No differences: both files hold the same catalogue.")
+        return
+    sections = (("Added", "+", "green", result.added), ("Removed", "-", "red", result.removed),
+                ("Changed", "~", "yellow", result.changed))
+    for heading, mark, colour, entities in sections:
+        if not entities:
+            continue
+        click.echo(f"\n{heading} ({len(entities)})")
+        for entity in entities:
+            title = f"  {entity.title}" if entity.title else ""
+            click.echo(click.style(f"  {mark} {entity.kind}{title}", fg=colour) + f"  <{entity.iri}>")
+            for change in entity.changes:
+                click.echo(f"      {_prefixed(change.property)}")
+                lines = [(v.language, 0, v, "-", "red") for v in change.removed]
+                lines += [(v.language, 1, v, "+", "green") for v in change.added]
+                for _, _, value, sign, tint in sorted(lines):  # a text's old and new value side by side
+                    click.echo(click.style(f"        {sign} {_value_text(value)}", fg=tint))
+    click.echo(f"\n{len(result.added)} added, {len(result.removed)} removed, {len(result.changed)} changed.")
+
+
+def _prefixed(iri: str) -> str:
+    from kustavi_dcat.diff import shorten
+
+    short = shorten(iri)
+    return short if short != iri else f"<{iri}>"
+
+
+def _value_text(value: Any) -> str:
+    """A value as in Turtle: "text"@fi, "2024-05-31"^^xsd:date, dct:title or <iri>."""
+    import json
+
+    if value.kind == "literal":
+        text = json.dumps(value.value, ensure_ascii=False)
+        if value.language:
+            return f"{text}@{value.language}"
+        if value.datatype and not value.datatype.endswith("#string"):
+            return f"{text}^^{_prefixed(value.datatype)}"
+        return text
+    if value.kind == "blank":
+        return f"_:{value.value}"
+    return _prefixed(value.value)

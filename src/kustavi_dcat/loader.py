@@ -255,6 +255,8 @@ def _compose(text: str, name: str, problems: list[Problem]) -> Node | None:
         if exc.context_mark is not None and (mark is None or opened):
             mark = exc.context_mark  # where the unclosed quote or bracket starts, not where parsing gave up
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        if "flow node" in str(exc.context) and mark is not None:
+            line, column = _opening_bracket(text, mark.index) or (line, column)
         fail(*_syntax_message(exc, text.split("\n")[line - 1] if line <= text.count("\n") + 1 else ""),
              line, column)
         return None
@@ -297,12 +299,20 @@ def _syntax_message(exc: yaml.MarkedYAMLError, line_text: str) -> tuple[str, str
     if "expected <block end>" in problem:
         return ("the indentation here does not match the lines above",
                 "align this line with the other keys (or `- ` items) of its block")
-    if "flow sequence" in context or "flow mapping" in context:
+    if "flow" in context:
         return ("a `[` or `{` opened here is not closed properly",
                 "close it with `]` or `}` on the same line, separating the items with commas")
     return (f"YAML syntax error: {problem or exc}" + (f" ({context})" if context else ""),
             "check quotes, colons and indentation here" if "\t" not in line_text
             else "indent with spaces, never tabs")
+
+
+def _opening_bracket(text: str, before: int) -> tuple[int, int] | None:
+    """Line and column of the last `[` or `{` before ``before``: where an unfinished list starts."""
+    index = max(text.rfind("[", 0, before), text.rfind("{", 0, before))
+    if index < 0:
+        return None
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def _too_deep(text: str) -> tuple[int, int]:

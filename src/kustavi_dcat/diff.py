@@ -1,0 +1,266 @@
+"""Compare two published catalogues: which datasets, catalogues and services were added, removed or
+changed, and for a changed one which properties and values. Returns data; the CLI renders it.
+
+A steward runs it before the harvester takes the new output, so the question is "what will the portal
+see differently?" That is answered per subject IRI, the identity a harvester keeps. Any of the four
+formats can be read (chosen by file extension); JSON-LD is expanded offline, refusing every URL.
+
+Every subject is compared, not only datasets: a renamed information system or contact point is a change
+too, listed under its own type, so "equal" means the two graphs hold the same triples. Blank nodes (which
+our catalogues never contain) are given canonical labels first, so equal graphs compare equal.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pyld import jsonld
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.term import Node
+
+from kustavi_dcat.errors import EXIT_SOURCE, KustaviError
+from kustavi_dcat.namespaces import DCAT, DCT, FOAF, PREFIXES, RDF, SKOS, VCARD
+from kustavi_dcat.serialise import refuse_urls
+
+FORMATS_BY_EXTENSION: dict[str, str] = {
+    ".ttl": "turtle",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".xml": "xml",
+    ".nt": "nt",
+}
+"""File extension to rdflib parser; the first four are what ``publish`` writes."""
+
+KIND_ORDER: tuple[URIRef, ...] = (DCAT.Catalog, DCAT.Dataset, DCAT.DataService)
+"""Types listed first, in this order; every other type follows by prefixed name."""
+
+UNTYPED = "(untyped)"
+
+LABELS: tuple[URIRef, ...] = (DCT.title, FOAF.name, VCARD.fn, SKOS.prefLabel)
+"""Properties whose Finnish value names a subject for a person reading the diff."""
+
+
+class UnreadableCatalogue(KustaviError):
+    """A file given to ``diff`` cannot be read as RDF (exit 3, like any unreadable input)."""
+
+    exit_code = EXIT_SOURCE
+
+
+@dataclass(frozen=True, order=True)
+class Value:
+    """One RDF object, comparable and sortable: an IRI, a literal (with language or datatype) or a blank node."""
+
+    kind: str
+    value: str
+    language: str = ""
+    datatype: str = ""
+
+    @classmethod
+    def of(cls, term: Node) -> Value:
+        if isinstance(term, Literal):
+            return cls("literal", str(term), term.language or "",
+                       str(term.datatype) if term.datatype is not None else "")
+        if isinstance(term, BNode):
+            return cls("blank", str(term))
+        return cls("iri", str(term))
+
+    def to_json(self) -> dict[str, str]:
+        out = {"type": self.kind, "value": self.value}
+        if self.language:
+            out["language"] = self.language
+        if self.datatype:
+            out["datatype"] = shorten(self.datatype)
+        return out
+
+
+@dataclass(frozen=True)
+class PropertyChange:
+    """A property whose values differ: those only in the old file and those only in the new one."""
+
+    property: str
+    removed: tuple[Value, ...]
+    added: tuple[Value, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"property": shorten(self.property), "property_iri": self.property,
+                "removed": [v.to_json() for v in self.removed], "added": [v.to_json() for v in self.added]}
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A subject as listed in the diff: IRI, kind (its main type, prefixed), Finnish title if any."""
+
+    iri: str
+    kind: str
+    title: str | None
+    changes: tuple[PropertyChange, ...] = ()
+
+    def to_json(self, with_changes: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {"iri": self.iri, "kind": self.kind, "title": self.title}
+        if with_changes:
+            out["properties"] = [c.to_json() for c in self.changes]
+        return out
+
+
+@dataclass(frozen=True)
+class CatalogueDiff:
+    """What differs between two catalogues; each tuple is sorted by kind, then IRI."""
+
+    added: tuple[Entity, ...] = ()
+    removed: tuple[Entity, ...] = ()
+    changed: tuple[Entity, ...] = ()
+
+    @property
+    def equal(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+    def to_json(self) -> dict[str, Any]:
+        """A stable, sorted structure for scripts (``diff --format json``)."""
+        return {
+            "equal": self.equal,
+            "added": [e.to_json(False) for e in self.added],
+            "removed": [e.to_json(False) for e in self.removed],
+            "changed": [e.to_json(True) for e in self.changed],
+        }
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+def read_catalogue(path: Path) -> Graph:
+    """Parse ``path`` by its extension; raises ``UnreadableCatalogue`` saying why it cannot be read."""
+    if path.is_dir():
+        raise UnreadableCatalogue(f"{path}: is a folder; give a catalogue file, e.g. {path / 'catalog.ttl'}")
+    fmt = FORMATS_BY_EXTENSION.get(path.suffix.lower())
+    if fmt is None:
+        raise UnreadableCatalogue(
+            f"{path}: cannot tell the format from the extension `{path.suffix}`; "
+            f"use one of {', '.join(sorted(FORMATS_BY_EXTENSION))}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableCatalogue(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    try:
+        if fmt == "json-ld":
+            return _jsonld_graph(data)
+        return Graph().parse(data=data, format=fmt)
+    except jsonld.JsonLdError as exc:
+        url = (getattr(exc, "details", None) or {}).get("url")
+        if url:
+            raise UnreadableCatalogue(
+                f"{path}: refers to {url}, which is never fetched; use a file with its JSON-LD context "
+                "inline, as `publish` writes it") from exc
+        raise UnreadableCatalogue(f"{path}: is not readable as JSON-LD ({_summary(exc)})") from exc
+    except Exception as exc:  # rdflib, expat and json raise many types; all mean "not this format"
+        raise UnreadableCatalogue(f"{path}: is not readable as {fmt} ({_summary(exc)})") from exc
+
+
+def _jsonld_graph(data: bytes) -> Graph:
+    """JSON-LD expanded with pyld under a loader that refuses URLs, so a remote context is never fetched."""
+    document = json.loads(data.decode("utf-8"))
+    expanded = jsonld.expand(document, {"documentLoader": refuse_urls})
+    return Graph().parse(data=json.dumps(expanded), format="json-ld")
+
+
+def _summary(exc: BaseException) -> str:
+    """The parser's complaint on one line, cut to a readable length."""
+    text = " ".join(str(exc).split())
+    return (text[:240] + "\u2026" if len(text) > 240 else text) or type(exc).__name__
+
+
+# -- comparing -------------------------------------------------------------------------------------
+
+
+def diff_files(old: Path, new: Path) -> CatalogueDiff:
+    """Read both files and compare them (both are read before anything is compared)."""
+    return diff_graphs(read_catalogue(old), read_catalogue(new))
+
+
+def diff_graphs(old: Graph, new: Graph) -> CatalogueDiff:
+    """Subjects added, removed and changed from ``old`` to ``new``."""
+    old, new = _canonical(old), _canonical(new)
+    before, after = _by_subject(old), _by_subject(new)
+    added = [_entity(new, s) for s in after.keys() - before.keys()]
+    removed = [_entity(old, s) for s in before.keys() - after.keys()]
+    changed = []
+    for s in before.keys() & after.keys():
+        changes = _property_changes(before[s], after[s])
+        if changes:
+            changed.append(_entity(new, s, changes))
+    return CatalogueDiff(tuple(sorted(added, key=_order)), tuple(sorted(removed, key=_order)),
+                         tuple(sorted(changed, key=_order)))
+
+
+def _canonical(graph: Graph) -> Graph:
+    """Blank nodes relabelled by content, so two equal graphs label them alike; otherwise unchanged."""
+    if not any(isinstance(t, BNode) for triple in graph for t in triple):
+        return graph
+    return to_canonical_graph(graph)
+
+
+def _by_subject(graph: Graph) -> dict[Node, dict[str, set[Value]]]:
+    out: dict[Node, dict[str, set[Value]]] = {}
+    for s, p, o in graph:
+        out.setdefault(s, {}).setdefault(str(p), set()).add(Value.of(o))
+    return out
+
+
+def _property_changes(old: dict[str, set[Value]], new: dict[str, set[Value]]) -> tuple[PropertyChange, ...]:
+    changes = []
+    for prop in sorted(old.keys() | new.keys(), key=shorten):
+        was, now = old.get(prop, set()), new.get(prop, set())
+        if was != now:
+            changes.append(PropertyChange(prop, tuple(sorted(was - now)), tuple(sorted(now - was))))
+    return tuple(changes)
+
+
+def _entity(graph: Graph, subject: Node, changes: tuple[PropertyChange, ...] = ()) -> Entity:
+    iri = str(subject) if isinstance(subject, URIRef) else f"_:{subject}"
+    return Entity(iri, _kind(graph, subject), _title(graph, subject), changes)
+
+
+def _kind(graph: Graph, subject: Node) -> str:
+    types = set(graph.objects(subject, RDF.type))
+    for main in KIND_ORDER:
+        if main in types:
+            return shorten(str(main))
+    names = sorted(shorten(str(t)) for t in types)
+    return names[0] if names else UNTYPED
+
+
+def _title(graph: Graph, subject: Node) -> str | None:
+    """The subject's Finnish title (or name, or label); failing that, one without a language."""
+    for prop in LABELS:
+        texts = [o for o in graph.objects(subject, prop) if isinstance(o, Literal)]
+        for wanted in ("fi", None):
+            found = sorted(str(t) for t in texts if (t.language or None) == wanted)
+            if found:
+                return found[0]
+    return None
+
+
+def _order(entity: Entity) -> tuple[int, str, str]:
+    main = [shorten(str(k)) for k in KIND_ORDER]
+    rank = main.index(entity.kind) if entity.kind in main else len(main)
+    return rank, entity.kind, entity.iri
+
+
+# -- names -----------------------------------------------------------------------------------------
+
+
+def shorten(iri: str, prefixes: Iterable[tuple[str, str]] = PREFIXES) -> str:
+    """``dct:title`` for ``http://purl.org/dc/terms/title``; the IRI itself when no prefix fits."""
+    best = ("", "")
+    for prefix, ns in prefixes:
+        if iri.startswith(ns) and len(ns) > len(best[1]):
+            best = (prefix, ns)
+    local = iri[len(best[1]):]
+    if best[1] and local and all(c.isalnum() or c in "_-." for c in local):
+        return f"{best[0]}:{local}"
+    return iri
