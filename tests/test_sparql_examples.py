@@ -1,4 +1,4 @@
-"""The README's example SPARQL queries (queries/*.rq) answer a resident's questions, in two real stores.
+"""The README's example SPARQL queries (tests/queries/*.rq) answer a resident's questions, in two real stores.
 
 Each query runs against the published Turtle in Oxigraph and in rdflib; both must give the same rows,
 and the rows must be the answers the seed text gives. The queries are read from the files the README
@@ -20,7 +20,7 @@ from kustavi_dcat.pipeline import publish
 pyoxigraph = pytest.importorskip("pyoxigraph", reason="pyoxigraph is in the test extra: pip install -e '.[test]'")
 
 ROOT = Path(__file__).resolve().parent.parent
-QUERIES = ROOT / "queries"
+QUERIES = ROOT / "tests" / "queries"
 BASE = "https://www.kustavi.fi/tietovarannot/"
 
 Row = tuple[str | None, ...]

@@ -71,9 +71,15 @@ def law(ctx: Context, statute: str) -> URIRef:
 
 
 def place(ctx: Context, location: Place) -> URIRef:
+    """A location: the Finnish name as ``skos:prefLabel``, names in other languages as ``skos:altLabel``.
+
+    ckanext-dcat copies one ``skos:prefLabel`` of ``dct:spatial`` into ``spatial_text`` whatever its
+    language, so a Finnish portal would otherwise show e.g. "Gustavs" for Kustavi.
+    """
     node = URIRef(location.iri)
     ctx.types(node, DCT.Location)
-    ctx.texts(node, SKOS.prefLabel, location.label)
+    for lang, value in location.label:
+        ctx.add(node, SKOS.prefLabel if lang == "fi" else SKOS.altLabel, Literal(value, lang=lang))
     return node
 
 
