@@ -219,7 +219,7 @@ CASES = [
          "131052-308T", says="in a comment"),
     Case("hetu-in-key", CATALOG, "  homepage: https://www.kustavi.fi\n\npublisher",
          "  homepage: https://www.kustavi.fi\n  131052-308T: x\n\npublisher", "131052-308T",
-         field="catalog.131052-308T", says="henkilötunnus"),
+         field="catalog.[henkilötunnus]", says="henkilötunnus"),
     Case("hetu-spelt-with-escape", VARHAIS, "      fi: Hakemukset\n", '      fi: "Hakemukset 131052-308\\u0054"\n',
          '"Hakemukset', field="datasets[1].title.fi", says="henkilötunnus"),
     Case("hetu-in-broken-yaml", VARHAIS, "section: sosiaalipalvelut\n", 'section: "131052-308T\n', "131052-308T",
@@ -244,6 +244,14 @@ def test_defect_is_reported_at_its_place_and_nothing_is_written(case: Case, src:
     assert here, f"expected a problem at {case.file}:{line}:{column}:\n{result.stderr}"
     assert here[0]["field"] == case.field
     assert case.says in here[0].group(0)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.id.startswith("hetu-")], ids=lambda c: c.id)
+def test_a_personal_identity_code_is_never_echoed(case: Case, src: Path, out: Path) -> None:
+    replace(src / case.file, case.old, case.new)
+    result = refused(src, out)
+    assert "131052-308T" not in result.output
+    assert "henkilötunnus" in result.stderr
 
 
 def test_a_typo_is_reported_once_not_also_as_a_missing_key(src: Path, out: Path) -> None:

@@ -35,7 +35,16 @@ from kustavi_dcat.models import (
     System,
     TechnicalInterface,
 )
-from kustavi_dcat.yamlnodes import Mention, Node, Reader, compose, personal_codes, short, suggest
+from kustavi_dcat.yamlnodes import (
+    Mention,
+    Node,
+    Reader,
+    compose,
+    mask_personal_codes,
+    personal_codes,
+    short,
+    suggest,
+)
 
 CATALOG_FILE = "catalog.yaml"
 RESOURCES_DIR = "resources"
@@ -86,7 +95,7 @@ def load(source_dir: Path) -> Source:
         problems.extend(cross_check([m for r in readers for m in r.defined],
                                     [m for r in readers for m in r.referred]))
     if problems or head is None:
-        raise SourceError(problems)
+        raise SourceError([mask_personal_codes(p) for p in problems])
     return Source(resources=tuple(resources), **head)  # type: ignore[arg-type]
 
 

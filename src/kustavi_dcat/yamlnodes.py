@@ -43,6 +43,9 @@ HOST_RE = re.compile(rf"^{_LABEL}(?:\.{_LABEL})*(?::\d+)?$")
 FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LOOSE_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+HETU_MESSAGE = "a Finnish personal identity code (henkilötunnus) is written here"
+HETU_HINT = ("remove it: a catalogue of personal-data registers must never carry personal data, and the "
+             "source is shared as openly as the catalogue")
 LANGUAGE_NOTE = "(language tags here are fi, sv and en: lower case, without a region such as -FI)"
 
 
@@ -216,8 +219,7 @@ class Reader:
                          "write the real value here (placeholders start with TODO or use example.invalid)")
             return None
         if hetu.contains(value) and node.start_mark.index not in self.flagged:
-            self.problem(node, path, "contains a Finnish personal identity code (henkilötunnus)",
-                         "remove it: a published catalogue must never carry personal data")
+            self.problem(node, path, HETU_MESSAGE, HETU_HINT)
             return None
         return value
 
@@ -399,6 +401,17 @@ def scalar_paths(root: Node | None) -> list[tuple[int, int, str]]:
     return out
 
 
+def mask_personal_codes(problem: Problem) -> Problem:
+    """The problem with every personal identity code in its field, message or hint replaced, so that
+    reporting a code (as an unknown key, say) never copies it to a terminal or a CI log."""
+
+    def mask(text: str) -> str:
+        return hetu.PATTERN.sub(lambda m: "[henkilötunnus]" if hetu.contains(m.group(0)) else m.group(0), text)
+
+    return Problem(problem.file, problem.line, problem.column, mask(problem.field), mask(problem.message),
+                   mask(problem.hint))
+
+
 def personal_codes(file: str, text: str, root: Node | None) -> tuple[list[Problem], frozenset[int]]:
     """Problems for each valid personal identity code anywhere in ``text``, comments included.
 
@@ -419,10 +432,10 @@ def personal_codes(file: str, text: str, root: Node | None) -> tuple[list[Proble
             start, _, path = max(inside)
             flagged.add(start)
             where = ""
+        elif root is not None:
+            path, where = "", " (in a comment)"
         else:
-            path, where = "", " (in a comment or outside any value)"
+            path, where = "", ""
         problems.append(Problem(file, line, column, path,
-                                f"a Finnish personal identity code (henkilötunnus) is written here{where}",
-                                "remove it: a catalogue of personal-data registers must never carry "
-                                "personal data, and the source is shared as openly as the catalogue"))
+                                HETU_MESSAGE + where, HETU_HINT))
     return problems, frozenset(flagged)
