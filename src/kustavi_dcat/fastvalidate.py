@@ -1,0 +1,622 @@
+"""Fast validation: the project's SHACL shapes compiled to Python checks, run per focus node across processes.
+
+pyshacl spends milliseconds per dataset (a national catalogue of 100,000 datasets would take minutes), and
+splitting the graph does not help: each pyshacl call costs more than the work in a record. So the shapes
+are compiled once into small closures over a direct index of the graph, and the focus nodes are shared
+out between worker processes. The compiled checks mirror pyshacl's semantics for the SHACL Core features
+our shapes use (targets by class, subjects-of, objects-of and node; predicate and inverse paths; min/max
+count, node kind, class, datatype, in, has-value, pattern, language-in, unique-lang, min/max length,
+node, property, and, or, not, xone), and produce results with the same fields: severity, focus node, path,
+constraint component, value, message (the shape's ``sh:message``) and source shape.
+
+A shape that uses anything else (SPARQL constraints, complex paths, closed shapes, value ranges, shapes
+without exactly one ``sh:message``, recursion, ...) is not guessed at: it is handed to pyshacl, restricted
+to that shape (``use_shapes``). Where even that is impossible (SHACL rules, custom targets, a blank-node
+top shape that must be delegated) the whole validation falls back to pyshacl. Either way the report is
+the plain path's; ``tests/test_fast_path.py`` checks that on catalogues with deliberate violations.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyshacl import validate as shacl_validate
+from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection as RdfList
+from rdflib.plugins.stores.memory import Memory
+from rdflib.term import Node
+
+from kustavi_dcat import validate
+from kustavi_dcat.models import Origin
+from kustavi_dcat.namespaces import RDF, RDFS
+from kustavi_dcat.validate import Report, Result
+
+PARALLEL_MIN_FOCUS = 4000
+"""Below this many (shape, focus node) checks one process is faster than starting a pool."""
+
+SHACL = "http://www.w3.org/ns/shacl#"
+SH = Namespace(SHACL)
+OWL_CLASS = URIRef("http://www.w3.org/2002/07/owl#Class")
+
+# Constraint parameters the compiler understands; any other sh: term on a shape makes it delegated.
+_SUPPORTED = {SH[t] for t in (
+    "path", "property", "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "severity", "message",
+    "deactivated", "name", "description", "order", "group", "defaultValue", "minCount", "maxCount", "nodeKind",
+    "class", "datatype", "in", "hasValue", "pattern", "flags", "languageIn", "uniqueLang", "minLength",
+    "maxLength", "node", "or", "and", "not", "xone", "qualifiedValueShape", "qualifiedMinCount",
+    "qualifiedMaxCount", "qualifiedValueShapesDisjoint", "prefixes", "declare")}
+_GLOBAL_FALLBACK = {SH[t] for t in ("rule", "entailment", "SPARQLFunction", "SPARQLTargetType", "JSTarget",
+                                    "JSConstraint", "JSFunction")}
+_NODE_KINDS: dict[Node, tuple[type, ...]] = {
+    SH.IRI: (URIRef,), SH.BlankNode: (BNode,), SH.Literal: (Literal,), SH.BlankNodeOrIRI: (BNode, URIRef),
+    SH.BlankNodeOrLiteral: (BNode, Literal), SH.IRIOrLiteral: (URIRef, Literal),
+}
+
+
+class Unsupported(Exception):
+    """A shape uses a feature the compiler does not mirror; pyshacl validates it instead."""
+
+
+# -- the data graph, indexed ----------------------------------------------------------------------
+
+
+class Index:
+    """Subject -> predicate -> objects, and predicate -> object -> subjects, over an rdflib graph.
+
+    For rdflib's default in-memory store the store's own dictionaries are used (no copy); otherwise they
+    are built in one pass over the triples.
+    """
+
+    def __init__(self, graph: Graph) -> None:
+        store = graph.store
+        if type(graph) is Graph and type(store) is Memory:
+            self.spo: Mapping[Node, Mapping[Node, Collection[Node]]] = store._Memory__spo  # type: ignore[attr-defined]
+            self.pos: Mapping[Node, Mapping[Node, Collection[Node]]] = store._Memory__pos  # type: ignore[attr-defined]
+        else:
+            spo: dict[Node, dict[Node, dict[Node, int]]] = {}
+            pos: dict[Node, dict[Node, dict[Node, int]]] = {}
+            for s, p, o in graph:
+                spo.setdefault(s, {}).setdefault(p, {})[o] = 1
+                pos.setdefault(p, {}).setdefault(o, {})[s] = 1
+            self.spo, self.pos = spo, pos
+        self._supers: dict[Node, frozenset[Node]] = {}
+
+    def objects(self, s: Node, p: Node) -> Collection[Node]:
+        return self.spo.get(s, {}).get(p, ())
+
+    def subjects(self, p: Node, o: Node) -> Collection[Node]:
+        return self.pos.get(p, {}).get(o, ())
+
+    def supers(self, cls: Node) -> frozenset[Node]:
+        """``cls`` and its superclasses by ``rdfs:subClassOf`` in the data graph (as pyshacl reads them)."""
+        found = self._supers.get(cls)
+        if found is None:
+            seen = {cls}
+            todo = [cls]
+            while todo:
+                for sup in self.objects(todo.pop(), RDFS.subClassOf):
+                    if sup not in seen:
+                        seen.add(sup)
+                        todo.append(sup)
+            found = self._supers[cls] = frozenset(seen)
+        return found
+
+    def instances(self, cls: Node) -> set[Node]:
+        """Nodes typed ``cls`` or one of its subclasses."""
+        classes = {cls}
+        todo = [cls]
+        while todo:
+            for sub in self.subjects(RDFS.subClassOf, todo.pop()):
+                if sub not in classes:
+                    classes.add(sub)
+                    todo.append(sub)
+        out: set[Node] = set()
+        for c in classes:
+            out.update(self.subjects(RDF.type, c))
+        return out
+
+
+# -- compiled shapes ------------------------------------------------------------------------------
+
+Failure = tuple[Node | None, str]
+"""One failed check: the value node (or None) and the constraint component's local name."""
+Check = Callable[[Index, Node, Collection[Node]], list[Failure]]
+
+
+@dataclass
+class Shape:
+    node: Node
+    severity: str
+    message: str | None
+    path: Node | None
+    inverse: bool = False
+    checks: list[Check] = field(default_factory=list)
+    properties: list[Shape] = field(default_factory=list)
+    deactivated: bool = False
+
+    def values(self, index: Index, focus: Node) -> Collection[Node]:
+        if self.path is None:
+            return (focus,)
+        if self.inverse:
+            return index.subjects(self.path, focus)
+        return index.objects(focus, self.path)
+
+    def results(self, index: Index, focus: Node) -> Iterator[tuple[Shape, Node, Node | None, str]]:
+        """Every failure of this shape and its property shapes: (shape, focus, value, component).
+
+        A property shape's own ``sh:property`` shapes see each of its value nodes as their focus node.
+        """
+        if self.deactivated:
+            return
+        values = self.values(index, focus)
+        for check in self.checks:
+            for value, component in check(index, focus, values):
+                yield self, focus, value, component
+        for prop in self.properties:
+            for node in values:
+                yield from prop.results(index, node)
+
+    def conforms(self, index: Index, focus: Node) -> bool:
+        return next(self.results(index, focus), None) is None
+
+
+class Compiler:
+    """Turns the shapes graph into ``Shape`` objects; raises ``Unsupported`` for what it does not mirror."""
+
+    def __init__(self, shapes: Graph) -> None:
+        self.g = shapes
+        self.done: dict[tuple[Node, bool], Shape] = {}
+        self.active: set[Node] = set()
+
+    def shape(self, node: Node, reports: bool) -> Shape:
+        """Compile ``node``; ``reports`` is true where its failures become results, not just non-conformance."""
+        key = (node, reports)
+        if key in self.done:
+            return self.done[key]
+        if node in self.active:
+            raise Unsupported(f"recursive shape {node}")
+        self.active.add(node)
+        try:
+            compiled = self._compile(node, reports)
+        finally:
+            self.active.discard(node)
+        self.done[key] = compiled
+        return compiled
+
+    def _compile(self, node: Node, reports: bool) -> Shape:
+        g = self.g
+        if (node, SH.sparql, None) in g:
+            raise Unsupported(f"{node} has SPARQL constraints")
+        for p in g.predicates(node):
+            if str(p).startswith(SHACL) and p not in _SUPPORTED:
+                raise Unsupported(f"{node} uses {p}")
+        if (node, RDF.type, RDFS.Class) in g or (node, RDF.type, OWL_CLASS) in g:
+            raise Unsupported(f"{node} is also a class (implicit class target)")
+        messages = list(g.objects(node, SH.message))
+        severity = g.value(node, SH.severity) or SH.Violation
+        path_node = g.value(node, SH.path)
+        path: Node | None = None
+        inverse = False
+        if path_node is not None:
+            if isinstance(path_node, URIRef):
+                path = path_node
+            elif isinstance(path_node, BNode) and (inv := g.value(path_node, SH.inversePath)) is not None \
+                    and isinstance(inv, URIRef) and len(list(g.predicate_objects(path_node))) == 1:
+                path, inverse = inv, True
+            else:
+                raise Unsupported(f"{node}: only predicate and inverse paths are compiled")
+        shape = Shape(node, str(severity).rsplit("#", 1)[-1], None, path, inverse,
+                      deactivated=str(g.value(node, SH.deactivated) or "").lower() == "true")
+        shape.checks = self._checks(node)
+        shape.message = str(messages[0]) if messages else None
+        shape.properties = [self.shape(p, reports) for p in g.objects(node, SH.property)]
+        return shape
+
+    def _list(self, node: Node) -> list[Node]:
+        return list(RdfList(self.g, node))
+
+    def _checks(self, node: Node) -> list[Check]:
+        g = self.g
+        checks: list[Check] = []
+
+        def one(param: URIRef) -> list[Node]:
+            return list(g.objects(node, param))
+
+        for n in one(SH.minCount):
+            checks.append(_min_count(int(n)))  # type: ignore[call-overload]
+        for n in one(SH.maxCount):
+            checks.append(_max_count(int(n)))  # type: ignore[call-overload]
+        for kind in one(SH.nodeKind):
+            if kind not in _NODE_KINDS:
+                raise Unsupported(f"unknown node kind {kind}")
+            checks.append(_each("NodeKindConstraintComponent", _is_kind(_NODE_KINDS[kind])))
+        for cls in one(SH["class"]):
+            checks.append(_each("ClassConstraintComponent", _has_class(cls)))
+        for dtype in one(SH.datatype):
+            checks.append(_each("DatatypeConstraintComponent", _has_datatype(dtype)))
+        for lst in one(SH["in"]):
+            allowed = frozenset(self._list(lst))
+            checks.append(_each("InConstraintComponent", lambda i, v, a=allowed: v in a))  # type: ignore[misc]
+        for value in one(SH.hasValue):
+            checks.append(_has_value(value))
+        for pattern in one(SH.pattern):
+            flags = str(g.value(node, SH.flags) or "")
+            checks.append(_each("PatternConstraintComponent", _matches(str(pattern), flags)))
+        for lst in one(SH.languageIn):
+            checks.append(_each("LanguageInConstraintComponent", _lang_in([str(x).lower() for x in self._list(lst)])))
+        for flag in one(SH.uniqueLang):
+            if str(flag).lower() == "true":
+                checks.append(_unique_lang)
+        for n in one(SH.minLength):
+            checks.append(_each("MinLengthConstraintComponent", _min_length(int(n))))  # type: ignore[call-overload]
+        for n in one(SH.maxLength):
+            checks.append(_each("MaxLengthConstraintComponent", _max_length(int(n))))  # type: ignore[call-overload]
+        for other in one(SH.node):
+            nested = self.shape(other, reports=False)
+            checks.append(_each("NodeConstraintComponent", lambda i, v, s=nested: s.conforms(i, v)))  # type: ignore[misc]
+        for other in one(SH["not"]):
+            nested = self.shape(other, reports=False)
+            checks.append(_each("NotConstraintComponent", lambda i, v, s=nested: not s.conforms(i, v)))  # type: ignore[misc]
+        for lst in one(SH["and"]):
+            parts = [self.shape(x, reports=False) for x in self._list(lst)]
+            checks.append(_each("AndConstraintComponent",
+                                lambda i, v, ps=parts: all(s.conforms(i, v) for s in ps)))  # type: ignore[misc]
+        for lst in one(SH["or"]):
+            parts = [self.shape(x, reports=False) for x in self._list(lst)]
+            checks.append(_each("OrConstraintComponent",
+                                lambda i, v, ps=parts: any(s.conforms(i, v) for s in ps)))  # type: ignore[misc]
+        for qualified in one(SH.qualifiedValueShape):
+            if str(g.value(node, SH.qualifiedValueShapesDisjoint) or "").lower() == "true":
+                raise Unsupported(f"{node}: disjoint qualified shapes")
+            nested = self.shape(qualified, reports=False)
+            low, high = g.value(node, SH.qualifiedMinCount), g.value(node, SH.qualifiedMaxCount)
+            checks.append(_qualified(nested, None if low is None else int(low),  # type: ignore[call-overload]
+                                     None if high is None else int(high)))  # type: ignore[call-overload]
+        for lst in one(SH.xone):
+            parts = [self.shape(x, reports=False) for x in self._list(lst)]
+            checks.append(_each("XoneConstraintComponent",
+                                lambda i, v, ps=parts: sum(s.conforms(i, v) for s in ps) == 1))  # type: ignore[misc]
+        return checks
+
+
+def _each(component: str, ok: Callable[[Index, Node], bool]) -> Check:
+    """A value-by-value check: each failing value node is one result, with that value."""
+    def check(index: Index, focus: Node, values: Collection[Node]) -> list[Failure]:
+        return [(v, component) for v in values if not ok(index, v)]
+    return check
+
+
+def _min_count(n: int) -> Check:
+    def check(index: Index, focus: Node, values: Collection[Node]) -> list[Failure]:
+        return [(None, "MinCountConstraintComponent")] if n > 0 and len(values) < n else []
+    return check
+
+
+def _max_count(n: int) -> Check:
+    def check(index: Index, focus: Node, values: Collection[Node]) -> list[Failure]:
+        return [(None, "MaxCountConstraintComponent")] if len(values) > n else []
+    return check
+
+
+def _has_value(expected: Node) -> Check:
+    def check(index: Index, focus: Node, values: Collection[Node]) -> list[Failure]:
+        return [] if expected in values else [(None, "HasValueConstraintComponent")]
+    return check
+
+
+def _qualified(shape: Shape, low: int | None, high: int | None) -> Check:
+    def check(index: Index, focus: Node, values: Collection[Node]) -> list[Failure]:
+        if low is None and high is None:
+            return []
+        n = sum(1 for v in values if shape.conforms(index, v))
+        out: list[Failure] = []
+        if high is not None and n > high:
+            out.append((None, "QualifiedMaxCountConstraintComponent"))
+        if low is not None and n < low:
+            out.append((None, "QualifiedMinCountConstraintComponent"))
+        return out
+    return check
+
+
+def _unique_lang(index: Index, focus: Node, values: Collection[Node]) -> list[Failure]:
+    seen: set[str] = set()
+    dupes: set[str] = set()
+    for v in values:
+        if isinstance(v, Literal) and v.language:
+            lang = v.language.lower()
+            (dupes if lang in seen else seen).add(lang)
+    return [(None, "UniqueLangConstraintComponent")] * len(dupes)
+
+
+def _is_kind(kinds: tuple[type, ...]) -> Callable[[Index, Node], bool]:
+    return lambda index, v: isinstance(v, kinds)
+
+
+def _has_class(cls: Node) -> Callable[[Index, Node], bool]:
+    def ok(index: Index, v: Node) -> bool:
+        if isinstance(v, Literal):
+            return False
+        return any(cls in index.supers(t) for t in index.objects(v, RDF.type))
+    return ok
+
+
+_DATATYPE_CHECKER = DatatypeConstraintComponent.__new__(DatatypeConstraintComponent)
+"""Used only for pyshacl's own value-space test, so that well-formedness is judged exactly as it judges it."""
+
+
+def _in_value_space(v: Literal, dtype: Node) -> bool:
+    return bool(_DATATYPE_CHECKER._assert_actual_datatype(v, dtype))  # type: ignore[no-untyped-call]
+
+
+def _has_datatype(dtype: Node) -> Callable[[Index, Node], bool]:
+    def ok(index: Index, v: Node) -> bool:
+        if not isinstance(v, Literal):
+            return False
+        if v.datatype == dtype:
+            if getattr(v, "ill_typed", None) is True:
+                return False
+            return _in_value_space(v, dtype)
+        if dtype == RDFS.Literal:
+            return True
+        if dtype == RDFS.Datatype:
+            return v.datatype is not None
+        if v.datatype is None and v.language is None and dtype == URIRef("http://www.w3.org/2001/XMLSchema#string"):
+            return _in_value_space(v, dtype)
+        if dtype == RDF.langString and v.language:
+            return _in_value_space(v, dtype)
+        return False
+    return ok
+
+
+def _matches(pattern: str, flags: str) -> Callable[[Index, Node], bool]:
+    re_flags = 0
+    for letter, value in (("i", re.IGNORECASE), ("m", re.MULTILINE), ("s", re.DOTALL), ("x", re.VERBOSE)):
+        if letter in flags:
+            re_flags |= value
+    compiled = re.compile(pattern, re_flags)
+    return lambda index, v: not isinstance(v, BNode) and compiled.search(str(v)) is not None
+
+
+def _lang_in(languages: list[str]) -> Callable[[Index, Node], bool]:
+    wildcard = "*" in languages
+
+    def ok(index: Index, v: Node) -> bool:
+        if not isinstance(v, Literal) or not v.language:
+            return False
+        lang = v.language.lower()
+        return wildcard or lang in languages or lang.split("-")[0] in languages
+    return ok
+
+
+def _min_length(n: int) -> Callable[[Index, Node], bool]:
+    return lambda index, v: n == 0 or (not isinstance(v, BNode) and len(str(v)) >= n)
+
+
+def _max_length(n: int) -> Callable[[Index, Node], bool]:
+    return lambda index, v: not isinstance(v, BNode) and len(str(v)) <= n
+
+
+# -- the plan: which shapes are compiled, which go to pyshacl ----------------------------------------
+
+TargetTwin = Callable[[Index, Node], bool]
+
+_CODE_SHAPED = re.compile(r"[0-9]{6}[-+A-FU-Y][0-9]{3}[0-9A-Y]")
+_EXACT_TAGS = frozenset(("fi", "sv", "en"))
+
+
+def _suspicious_subject(index: Index, subject: Node) -> bool:
+    """Python twin of the Finnish profile's SPARQL target: a code-shaped value, or an inexact language tag."""
+    for objects in index.spo.get(subject, {}).values():
+        for o in objects:
+            if _CODE_SHAPED.search(str(o)) is not None:
+                return True
+            if isinstance(o, Literal) and o.language and o.language not in _EXACT_TAGS:
+                return True
+    return False
+
+
+_FI_VALUES_TARGET = """
+    SELECT ?this WHERE { ?this ?p ?o . }
+    GROUP BY ?this
+    HAVING (
+        REGEX(GROUP_CONCAT(STR(?o); separator=" "), "[0-9]{6}[-+A-FU-Y][0-9]{3}[0-9A-Y]")
+        || REGEX(GROUP_CONCAT(COALESCE(LANG(?o), ""); separator=" "), "(^| )(?!(fi|sv|en)( |$))[^ ]")
+    )
+"""
+
+
+def _normalised(query: str) -> str:
+    return " ".join(query.split())
+
+
+TARGET_TWINS: dict[str, TargetTwin] = {_normalised(_FI_VALUES_TARGET): _suspicious_subject}
+"""SPARQL targets with an exact Python equivalent, by their query text (whitespace normalised).
+
+A target of the form ``SELECT ?this WHERE { ?this ?p ?o } GROUP BY ?this HAVING (...)`` looks only at a
+subject's own values, so a Python predicate over those values selects exactly the same subjects. If the
+query text changes, the twin no longer applies and pyshacl evaluates the shape (slower, never wrong);
+``tests/test_fast_path.py`` says so when it happens.
+"""
+
+
+@dataclass
+class Delegated:
+    """A shape pyshacl validates; skipped when none of its focus nodes exists (it can then report nothing)."""
+
+    node: URIRef
+    targets: list[tuple[str, Node]] | None
+    """Standard targets (computed here), or None when only pyshacl can find the focus nodes."""
+    twin: TargetTwin | None = None
+
+
+@dataclass
+class Plan:
+    """Targeted shapes: compiled where possible, otherwise delegated; ``fallback`` hands everything over."""
+
+    compiled: list[tuple[Shape, list[tuple[str, Node]]]]
+    delegated: list[Delegated]
+    fallback: str | None = None
+
+
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+def plan(shapes: Graph) -> Plan:
+    """Compile every shape that has targets (the shapes pyshacl validates on its own)."""
+    for p in _GLOBAL_FALLBACK:
+        if (None, p, None) in shapes or (None, RDF.type, p) in shapes:
+            return Plan([], [], f"uses {p}")
+    tops = {s for t in (*TARGETS, SH.target) for s in shapes.subjects(t, None)}
+    for cls in (RDFS.Class, OWL_CLASS):
+        tops.update(s for s in shapes.subjects(RDF.type, cls) if (s, RDF.type, SH.NodeShape) in shapes)
+    compiler = Compiler(shapes)
+    compiled: list[tuple[Shape, list[tuple[str, Node]]]] = []
+    delegated: list[Delegated] = []
+    for node in sorted(tops, key=str):
+        targets = [(str(t).rsplit("#", 1)[-1], o) for t in TARGETS for o in shapes.objects(node, t)]
+        custom = list(shapes.objects(node, SH.target))
+        try:
+            if custom:
+                raise Unsupported(f"{node} has a custom target")
+            compiled.append((compiler.shape(node, reports=True), targets))
+            continue
+        except Unsupported as exc:
+            if not isinstance(node, URIRef):
+                return Plan([], [], f"blank-node shape: {exc}")
+        twin = None
+        if len(custom) == 1 and not targets:
+            query = shapes.value(custom[0], SH.select)
+            twin = TARGET_TWINS.get(_normalised(str(query))) if query is not None else None
+        implicit = (node, RDF.type, RDFS.Class) in shapes or (node, RDF.type, OWL_CLASS) in shapes
+        known = twin is not None or (not custom and not implicit)
+        delegated.append(Delegated(node, targets if known else None, twin))
+    return Plan(compiled, delegated)
+
+
+def focus_nodes(index: Index, targets: Iterable[tuple[str, Node]]) -> set[Node]:
+    out: set[Node] = set()
+    for kind, value in targets:
+        if kind == "targetClass":
+            out |= index.instances(value)
+        elif kind == "targetNode":
+            out.add(value)
+        elif kind == "targetSubjectsOf":
+            for subjects in index.pos.get(value, {}).values():
+                out.update(subjects)
+        elif kind == "targetObjectsOf":
+            out.update(index.pos.get(value, {}))
+    return out
+
+
+def _delegated_focus(index: Index, d: Delegated) -> bool:
+    """Whether the delegated shape may have focus nodes (True when only pyshacl can tell)."""
+    if d.targets is None:
+        return True
+    if d.twin is not None:
+        return any(d.twin(index, s) for s in index.spo)
+    return bool(focus_nodes(index, d.targets))
+
+
+# -- running it -----------------------------------------------------------------------------------
+
+Raw = tuple[int, str, str, str | None, str, str | None, str, bool]
+"""A result as plain data (cheap to send between processes): top shape index, severity, focus, path,
+component, value, source shape, and whether that shape has its own message."""
+
+_WORK: tuple[Index, list[Shape], list[tuple[int, Node]]] | None = None
+"""What forked workers validate; set in the parent just before the pool starts (shared copy-on-write)."""
+
+
+def _run(index: Index, shapes: Sequence[Shape], jobs: Iterable[tuple[int, Node]]) -> list[Raw]:
+    out: list[Raw] = []
+    for i, focus in jobs:
+        for shape, node, value, component in shapes[i].results(index, focus):
+            path = None if shape.path is None else ("^" if shape.inverse else "") + str(shape.path)
+            out.append((i, shape.severity, str(node), path, SHACL + component,
+                        None if value is None else (value.n3() if isinstance(value, Literal) else str(value)),
+                        str(shape.node), shape.message is not None))
+    return out
+
+
+def _run_slice(bounds: tuple[int, int]) -> list[Raw]:
+    assert _WORK is not None
+    index, shapes, work = _WORK
+    return _run(index, shapes, work[bounds[0]:bounds[1]])
+
+
+def validate_fast(graph: Graph, origins: Mapping[URIRef, Origin] | None = None, jobs: int | None = None,
+                  shapes: Graph | None = None) -> Report:
+    """The report ``validate.validate_graph`` gives for the same graph and shapes, from the compiled checks.
+
+    ``jobs`` worker processes share the focus nodes (default: every core; 1 runs in this process, as does
+    any catalogue too small for a pool to pay off).
+    """
+    global _WORK
+    origins = origins or {}
+    full = shapes if shapes is not None else validate.shapes_graph()
+    the_plan = plan(full)
+    if the_plan.fallback is not None:
+        return _pyshacl(graph, origins, full, None)
+    index = Index(graph)
+    shape_list = [s for s, _ in the_plan.compiled]
+    work = [(i, f) for i, (_, targets) in enumerate(the_plan.compiled)
+            for f in sorted(focus_nodes(index, targets), key=str)]
+    workers = min(jobs or os.cpu_count() or 1, 8)
+    if workers > 1 and len(work) >= PARALLEL_MIN_FOCUS and "fork" in multiprocessing.get_all_start_methods():
+        _WORK = (index, shape_list, work)
+        try:
+            step = -(-len(work) // (workers * 4))
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_run_slice, [(k, k + step) for k in range(0, len(work), step)])
+        finally:
+            _WORK = None
+        raw = [r for part in parts for r in part]
+    else:
+        raw = _run(index, shape_list, work)
+    texts = validate.shape_texts()
+    results = [_result(r, texts, origins) for r in raw if r[7]]
+    generic: dict[int, set[str]] = {}
+    for r in raw:
+        if not r[7]:  # pyshacl words its own message for a shape without sh:message: let it
+            generic.setdefault(r[0], set()).add(r[2])
+    for i, foci in sorted(generic.items()):
+        top = the_plan.compiled[i][0].node
+        if not isinstance(top, URIRef):
+            return _pyshacl(graph, origins, full, None)
+        results.extend(_pyshacl(graph, origins, full, [top], sorted(foci)).results)
+    use = [d.node for d in the_plan.delegated if _delegated_focus(index, d)]
+    if use:
+        results.extend(_pyshacl(graph, origins, full, use).results)
+    return Report(tuple(sorted(results, key=_order)))
+
+
+def _order(r: Result) -> tuple[tuple[int, str, str, str, str, str], Result]:
+    return r.sort_key(), r
+
+
+def _result(raw: Raw, texts: Mapping[Node, tuple[str, str]], origins: Mapping[URIRef, Origin]) -> Result:
+    _, severity, focus, path, component, value, shape, _ = raw
+    node: Node = URIRef(shape) if not shape.startswith("n") or ":" in shape else BNode(shape)
+    message, hint = texts.get(node, ("", ""))
+    return Result(severity=severity, focus=focus, path=path, constraint=component,
+                  value=None if value is None else validate.redact(value), message=validate.redact(message),
+                  shape=shape, origin=origins.get(URIRef(focus)), hint=hint)
+
+
+def _pyshacl(graph: Graph, origins: Mapping[URIRef, Origin], full: Graph, use: list[URIRef] | None,
+             focus: list[str] | None = None) -> Report:
+    """pyshacl as ``validate.validate_graph`` runs it, optionally restricted to some shapes and focus nodes."""
+    engine = validate.engine_shapes() if full is validate.shapes_graph() else full
+    kwargs: dict[str, Any] = {} if use is None else {"use_shapes": [str(u) for u in use]}
+    if focus:
+        kwargs["focus_nodes"] = focus
+    _, report, _ = shacl_validate(graph, shacl_graph=engine, inference="none", allow_warnings=True, advanced=True,
+                                  inplace=True, **kwargs)
+    results = [validate._result(report, r, origins) for r in report.objects(None, SH.result)]
+    return Report(tuple(sorted(results, key=_order)))
