@@ -27,7 +27,7 @@ import yaml
 from kustavi_dcat import hetu
 from kustavi_dcat.errors import KustaviError, Problem, SourceError
 from kustavi_dcat.scaffold import PLACEHOLDER_BASE_IRI, PLACEHOLDER_EMAIL, TODO, write_tree
-from kustavi_dcat.yamlnodes import EMAIL_RE, iri_hint
+from kustavi_dcat.yamlnodes import EMAIL_RE, HETU_HINT, HETU_MESSAGE, iri_hint
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 """A description page is a few kilobytes; anything this large is the wrong file."""
@@ -413,8 +413,7 @@ def parse_page(text: str, name: str) -> tuple[Page, list[Problem]]:
     if not lines:
         raise SourceError([Problem(name, 1, 1, "", "the text is empty",
                                    "give the description page as plain text (copy it from the web page)")])
-    problems = [Problem(name, line.no, 1, "", "contains a Finnish personal identity code (henkilötunnus)",
-                        "remove it: a published catalogue must never carry personal data")
+    problems = [Problem(name, line.no, 1, "", HETU_MESSAGE, HETU_HINT)
                 for line in lines if hetu.contains(line.text)]
     parser = _Parser(lines, name)
     page = parser.page()
