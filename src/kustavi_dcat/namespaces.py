@@ -218,7 +218,7 @@ class HYDRA(DefinedNamespace):
 
 
 class SH(DefinedNamespace):
-    """SHACL terms read from validation reports."""
+    """SHACL terms read from shapes and validation reports."""
 
     _fail = True
     _NS = Namespace("http://www.w3.org/ns/shacl#")
@@ -229,13 +229,18 @@ class SH(DefinedNamespace):
     Violation: URIRef
     Warning: URIRef
     conforms: URIRef
+    description: URIRef
     focusNode: URIRef
+    inversePath: URIRef
+    message: URIRef
     resultMessage: URIRef
     resultPath: URIRef
     resultSeverity: URIRef
     result: URIRef
+    sourceConstraint: URIRef
     sourceConstraintComponent: URIRef
     sourceShape: URIRef
+    target: URIRef
     value: URIRef
 
 
