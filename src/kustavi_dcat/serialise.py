@@ -212,12 +212,16 @@ def to_turtle(graph: Graph | Sorted) -> bytes:
             by_predicate.setdefault(p, []).append(o)
         types = by_predicate.pop(RDF.type, None)
         if types:
-            lines.append(_turtle_objects("a", [names.term(o) for o in sorted(types)]))
+            lines.append(_turtle_objects("a", [names.term(o) for o in _rdflib_order(types)]))
         for p, objects in by_predicate.items():  # objects in rdflib's term order, as longturtle writes them
-            lines.append(_turtle_objects(names.iri(p), [names.term(o) for o in sorted(objects)]))
+            lines.append(_turtle_objects(names.iri(p), [names.term(o) for o in _rdflib_order(objects)]))
         blocks.append("\n".join(lines) + "\n.\n")
     head = "".join(f"PREFIX {prefix}: <{ns}>\n" for prefix, ns in sorted(PREFIXES) if prefix in names.used)
     return (head + "\n" + "\n".join(blocks)).encode("utf-8")
+
+
+def _rdflib_order(terms: list[Node]) -> list[Node]:
+    return sorted(terms)  # type: ignore[type-var]  # rdflib terms are totally ordered
 
 
 def _turtle_objects(predicate: str, objects: list[str]) -> str:
