@@ -53,8 +53,22 @@ class _NodeLoader(yaml.SafeLoader):
     """A SafeLoader used only for composing nodes (no object construction)."""
 
 
+_FAST_LOADER: type | None = getattr(yaml, "CSafeLoader", None)
+"""libyaml's composer when PyYAML was built with it: several times faster, and it keeps node marks."""
+
+
 def compose(text: str) -> Node | None:
-    """Parse YAML text into a node tree; raises ``yaml.YAMLError`` with marks on syntax errors."""
+    """Parse YAML text into a node tree; raises ``yaml.YAMLError`` with marks on syntax errors.
+
+    Composed with libyaml where available; a text libyaml refuses is composed again by the pure-Python
+    composer, so that syntax errors are worded as the loader's hints expect. Texts with a tab go to the
+    pure-Python composer directly: libyaml accepts a tab after a colon, which that one (rightly) refuses.
+    """
+    if _FAST_LOADER is not None and "\t" not in text:
+        try:
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            pass
     return yaml.compose(text, Loader=_NodeLoader)  # compose builds no objects
 
 
