@@ -176,7 +176,7 @@ def catalog_yaml(plan: Plan) -> str:
     return "".join(out)
 
 
-def resource_yaml(index: int, size: int, org: int, first_of_org: int, rng: random.Random, broken: bool) -> str:
+def resource_yaml(index: int, size: int, org: int, refer: bool, rng: random.Random, broken: bool) -> str:
     """One information resource record with ``size`` data sets."""
     area = AREAS[index % len(AREAS)]
     rid = f"r{index:06d}-{area[0]}"
@@ -218,7 +218,7 @@ def resource_yaml(index: int, size: int, org: int, first_of_org: int, rng: rando
             out.append(f"  - id: {sid}\n    name:\n" + langs(6, name, None, None))
             if j == 0:
                 out.append("    description:\n" + langs(6, area[1].lower(), area[2].lower(), area[3].lower()))
-        if index > first_of_org:  # refer to a system another resource of the organisation defines
+        if refer:  # refer to a system the previous resource of the organisation defines
             out.append(f"  - {org_slug(org)}-{SYSTEMS[(index - 1) % len(SYSTEMS)].lower()}-{index - 1}\n")
         criteria = ["henkilon-nimi", "henkilotunnus"] if index % 3 else ["asianumero"]
         out.append(f"search_criteria:\n  criteria: [{', '.join(criteria)}]\n  statement:\n"
@@ -260,12 +260,13 @@ def write_tree(n: int, folder: Path, broken: int = 0, seed: int = 906) -> int:
         old.unlink()
     (folder / "catalog.yaml").write_text(catalog_yaml(plan), "utf-8")
     step = max(1, len(plan.sizes) // broken) if broken else 0
-    firsts = {}
+    previous: tuple[int, bool] = (0, True)  # (organisation, broken) of the resource before
     for index, size in enumerate(plan.sizes, start=1):
         org = 1 + (index - 1) // RESOURCES_PER_ORGANISATION
-        firsts.setdefault(org, index)
         is_broken = bool(broken) and (index - 1) % step == step // 2 and (index - 1) // step < broken
-        text = resource_yaml(index, size, org, firsts[org], rng, is_broken)
+        refer = previous[0] == org and not previous[1]
+        text = resource_yaml(index, size, org, refer, rng, is_broken)
+        previous = (org, is_broken)
         area = AREAS[index % len(AREAS)][0]
         (resources / f"r{index:06d}-{area}.yaml").write_text(text, "utf-8")
     return len(plan.sizes)

@@ -347,6 +347,7 @@ def to_jsonld(graph: Graph | Sorted) -> bytes:
     The same bytes as pyld's framing (``plain_jsonld``) in linear time: the frame selects the catalogues
     that have sub-catalogues (``dcat:catalog``), and from there, properties in sorted order and values in
     sorted order, each node is embedded the first time it is reached and referred to by ``@id`` after.
+    One deliberate difference: pyld lower-cases language tags; this writer keeps them as the graph has them.
     """
     data = _sorted_of(graph)
     if any(isinstance(t, BNode) for s, pairs in data.subjects for t in (s, *(o for _, o in pairs))):
