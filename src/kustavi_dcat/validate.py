@@ -148,6 +148,8 @@ def validate_graph(graph: Graph, origins: Mapping[URIRef, Origin] | None = None)
     # inplace: the shapes hold no SHACL rules, so nothing is added to ``graph`` and no copy is needed.
     _, report, _ = shacl_validate(graph, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True,
                                   inplace=True)
+    if not isinstance(report, Graph):  # pyshacl could not run a shape (a defect in shapes/, not in the data)
+        raise RuntimeError(f"the SHACL shapes could not be run: {report}")
     origins = origins or {}
     results = [_result(report, r, origins) for r in report.objects(None, SH.result)]
     return Report(tuple(sorted(results, key=Result.sort_key)))
