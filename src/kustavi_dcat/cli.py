@@ -213,3 +213,41 @@ def _value_text(value: Any) -> str:
     if value.kind == "blank":
         return f"_:{value.value}"
     return _prefixed(value.value)
+
+
+@main.command("validate")
+@click.argument("file", required=False, type=click.Path(path_type=Path))
+@click.option("--source", "source_dir", type=click.Path(path_type=Path), default=None,
+              help=f"Folder of YAML records, validated as publish would map them [default: {DEFAULT_SOURCE}].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: grouped by resource, with a hint per rule; json: for scripts.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings (recommended properties) too.")
+@user_errors
+def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool) -> None:
+    """Check against DCAT-AP 3.0.1 and DCAT-AP-FI what source/ would publish, or any RDF FILE.
+
+    FILE may be .ttl, .jsonld, .rdf or .nt. Exit 0: conforms; 1: violations (or warnings with --strict);
+    2: usage; 3: unreadable source or file.
+    """
+    import logging
+
+    from kustavi_dcat.errors import EXIT_INVALID
+    from kustavi_dcat.report import render_json, render_text
+    from kustavi_dcat.validate import validate_graph
+
+    if file is not None and source_dir is not None:
+        raise click.UsageError("give either FILE or --source, not both")
+    if file is not None:
+        from kustavi_dcat.diff import read_catalogue
+
+        logging.getLogger("rdflib").setLevel(logging.ERROR)  # an ill-typed date is a result below, not a traceback
+        report = validate_graph(read_catalogue(file))
+    else:
+        from kustavi_dcat.loader import load
+        from kustavi_dcat.mapping import build
+
+        mapped = build(load(source_dir if source_dir is not None else DEFAULT_SOURCE))
+        report = validate_graph(mapped.graph, mapped.origins)
+    click.echo(render_json(report, strict) if fmt == "json" else render_text(report, strict))
+    if report.fails(strict):
+        sys.exit(EXIT_INVALID)
