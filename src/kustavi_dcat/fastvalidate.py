@@ -86,6 +86,7 @@ class Index:
                 pos.setdefault(p, {}).setdefault(o, {})[s] = 1
             self.spo, self.pos = spo, pos
         self._supers: dict[Node, frozenset[Node]] = {}
+        self.classes: dict[tuple[Node, Node], bool] = {}
 
     def objects(self, s: Node, p: Node) -> Collection[Node]:
         return self.spo.get(s, {}).get(p, ())
@@ -342,7 +343,11 @@ def _has_class(cls: Node) -> Callable[[Index, Node], bool]:
     def ok(index: Index, v: Node) -> bool:
         if isinstance(v, Literal):
             return False
-        return any(cls in index.supers(t) for t in index.objects(v, RDF.type))
+        key = (cls, v)
+        found = index.classes.get(key)
+        if found is None:  # shared values (publisher, themes) are asked about thousands of times
+            found = index.classes[key] = any(cls in index.supers(t) for t in index.objects(v, RDF.type))
+        return found
     return ok
 
 
