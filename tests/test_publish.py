@@ -241,3 +241,34 @@ def test_contact_point_is_kustavis_official_address(graph: Graph) -> None:
         [contact] = graph.objects(dataset, DCAT.contactPoint)
         assert (contact, VCARD.hasEmail, URIRef("mailto:kustavi@kustavi.fi")) in graph
         assert "Kustavin kunta" in _fi(graph, contact, VCARD.fn)  # type: ignore[arg-type]
+
+
+# -- the publish gate ------------------------------------------------------------------------------
+
+
+def _drop_keys(path: Path, keys: tuple[str, ...]) -> None:
+    """Remove top-level blocks (a key and its indented lines) from a YAML record."""
+    kept, skipping = [], False
+    for line in path.read_text("utf-8").splitlines(keepends=True):
+        if line[:1].isalpha():
+            skipping = line.split(":", 1)[0] in keys
+        elif line.startswith("#"):
+            skipping = False
+        if not skipping:
+            kept.append(line)
+    path.write_text("".join(kept), "utf-8")
+
+
+def test_publish_refuses_a_catalogue_that_breaks_the_profile(source_copy: Path, tmp_path: Path) -> None:
+    """A resource naming no systems and no search criteria loads, but section 28 wants both: nothing is written."""
+    _drop_keys(source_copy / "resources" / "varhaiskasvatus.yaml", ("systems", "search_criteria"))
+    out = tmp_path / "out"
+    publish(SOURCE, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    result = CliRunner().invoke(main, ["publish", "--source", str(source_copy), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "https://www.kustavi.fi/tietovarannot/dataset/varhaiskasvatus" in result.output
+    assert "dcatapfi:informationSystem" in result.output
+    assert "dcatapfi:searchCriterion" in result.output
+    assert "resources/varhaiskasvatus.yaml" in result.output  # where the steward fixes it
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -52,14 +52,25 @@ def main() -> None:
 @user_errors
 def publish(source_dir: Path, out_dir: Path, quiet: bool, verbose: bool) -> None:
     """Load, map, validate and write catalog.ttl, .jsonld, .rdf and .nt atomically."""
+    from kustavi_dcat.pipeline import CatalogInvalid
     from kustavi_dcat.pipeline import publish as run
     from kustavi_dcat.progress import Feedback
+    from kustavi_dcat.report import render_text
+    from kustavi_dcat.validate import Report
 
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose exclude each other")
-    with Feedback.start(quiet, verbose) as feedback:
-        report = run(source_dir, out_dir, feedback.stage)
-        feedback.report(report)
+    try:
+        with Feedback.start(quiet, verbose) as feedback:
+            report = run(source_dir, out_dir, feedback.stage)
+            feedback.report(report)
+    except CatalogInvalid as exc:
+        # Violations only: they are what blocks publishing; `validate` lists the warnings too.
+        click.echo(render_text(Report(exc.report.violations)), err=True)
+        if exc.report.warnings:
+            click.echo(f"({len(exc.report.warnings)} warnings not shown: `kustavi-dcat validate` lists them.)",
+                       err=True)
+        raise
     if quiet:
         return
     for path in report.written:
@@ -222,8 +233,10 @@ def _value_text(value: Any) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: grouped by resource, with a hint per rule; json: for scripts.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings (recommended properties) too.")
+@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+              help="fast: the shapes compiled to Python checks (same results); pyshacl: the reference engine.")
 @user_errors
-def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool) -> None:
+def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool, engine: str) -> None:
     """Check against DCAT-AP 3.0.1 and DCAT-AP-FI what source/ would publish, or any RDF FILE.
 
     FILE may be .ttl, .jsonld, .rdf or .nt. Exit 0: conforms; 1: violations (or warnings with --strict);
@@ -232,8 +245,11 @@ def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool)
     import logging
 
     from kustavi_dcat.errors import EXIT_INVALID
+    from kustavi_dcat.fastvalidate import validate_fast
     from kustavi_dcat.report import render_json, render_text
     from kustavi_dcat.validate import validate_graph
+
+    check = validate_fast if engine == "fast" else validate_graph
 
     if file is not None and source_dir is not None:
         raise click.UsageError("give either FILE or --source, not both")
@@ -241,13 +257,13 @@ def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool)
         from kustavi_dcat.diff import read_catalogue
 
         logging.getLogger("rdflib").setLevel(logging.ERROR)  # an ill-typed date is a result below, not a traceback
-        report = validate_graph(read_catalogue(file))
+        report = check(read_catalogue(file))
     else:
         from kustavi_dcat.loader import load
         from kustavi_dcat.mapping import build
 
         mapped = build(load(source_dir if source_dir is not None else DEFAULT_SOURCE))
-        report = validate_graph(mapped.graph, mapped.origins)
+        report = check(mapped.graph, mapped.origins)
     click.echo(render_json(report, strict) if fmt == "json" else render_text(report, strict))
     if report.fails(strict):
         sys.exit(EXIT_INVALID)
