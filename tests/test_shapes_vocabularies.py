@@ -60,8 +60,6 @@ def test_every_code_a_steward_may_write_is_accepted() -> None:
     assert {URIRef(vocab.language_iri(t)) for t in vocab.LANGUAGE_CODES} <= accepted("Vocab-Language")
 
 
-@pytest.mark.xfail(reason="vocab.py writes publisher type PrivateIndividual; the ADMS scheme's code is "
-                          "PrivateIndividual(s), which the extract and the shape use", strict=True)
 def test_every_publisher_type_a_steward_may_write_is_accepted() -> None:
     types = {URIRef(vocab.publisher_type_iri(c)) for c in vocab.PUBLISHER_TYPES}
     assert types <= accepted("Vocab-PublisherType")

@@ -26,7 +26,7 @@ LANGUAGE_CODES: dict[str, str] = {"fi": "FIN", "sv": "SWE", "en": "ENG"}
 
 PUBLISHER_TYPES: tuple[str, ...] = (
     "Academia-ScientificOrganisation", "Company", "IndustryConsortium", "LocalAuthority",
-    "NationalAuthority", "NonGovernmentalOrganisation", "NonProfitOrganisation", "PrivateIndividual",
+    "NationalAuthority", "NonGovernmentalOrganisation", "NonProfitOrganisation", "PrivateIndividual(s)",
     "RegionalAuthority", "StandardisationBody", "SupraNationalAuthority",
 )
 """ADMS publisher types (http://purl.org/adms/publishertype/)."""
