@@ -291,6 +291,16 @@ def test_every_problem_of_a_run_is_reported_sorted_by_file_and_line(src: Path, o
     assert keys == sorted(keys)
 
 
+def test_a_missing_catalogue_title_does_not_hide_a_bad_homepage(src: Path, out: Path) -> None:
+    text = (src / CATALOG).read_text("utf-8")
+    title = text.index("  title:\n    fi: Kustavin kunnan tietovarannot")
+    end = text.index("  description:", title)
+    (src / CATALOG).write_text(text[:title] + text[end:], "utf-8")
+    replace(src / CATALOG, "  homepage: https://www.kustavi.fi\n\npublisher", "  homepage: www.kustavi.fi\n\npublisher")
+    result = refused(src, out)
+    assert {m["field"] for m in problems(result)} == {"catalog.title", "catalog.homepage"}
+
+
 def test_a_broken_catalogue_file_does_not_hide_problems_in_resources(src: Path, out: Path) -> None:
     replace(src / CATALOG, "  id: tietovarannot\n", "\tid: tietovarannot\n")
     replace(src / VARHAIS, "      fi: Hakemukset\n", '      fi: ""\n')

@@ -385,13 +385,14 @@ def _catalog(r: Reader, node: Node) -> Catalog | None:
         "title": r.langtext(m["title"], "catalog.title") if "title" in m else None,
         "description": r.langtext(m["description"], "catalog.description") if "description" in m else None,
     }
+    # Read the optional values before giving up on a missing required one: every problem in one run.
+    homepage = r.iri(m["homepage"], "catalog.homepage") if "homepage" in m else None
+    issued = r.date(m["issued"], "catalog.issued") if "issued" in m else None
+    modified = r.date(m["modified"], "catalog.modified") if "modified" in m else None
     if any(v is None for v in values.values()):
         return None
     return Catalog(
-        origin=r.origin(node), languages=languages,
-        homepage=r.iri(m["homepage"], "catalog.homepage") if "homepage" in m else None,
-        issued=r.date(m["issued"], "catalog.issued") if "issued" in m else None,
-        modified=r.date(m["modified"], "catalog.modified") if "modified" in m else None,
+        origin=r.origin(node), languages=languages, homepage=homepage, issued=issued, modified=modified,
         **values,  # type: ignore[arg-type]
     )
 
