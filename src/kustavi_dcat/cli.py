@@ -49,9 +49,14 @@ def main() -> None:
               help="Folder the catalogue files are written to.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print each stage's time and counts (on stderr).")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
+              help="Folder for the republish cache [default: .kustavi-cache beside --out].")
+@click.option("--no-cache", is_flag=True, help="Read and map every record again; keep no cache.")
 @user_errors
-def publish(source_dir: Path, out_dir: Path, quiet: bool, verbose: bool) -> None:
+def publish(source_dir: Path, out_dir: Path, quiet: bool, verbose: bool, cache_dir: Path | None,
+            no_cache: bool) -> None:
     """Load, map, validate and write catalog.ttl, .jsonld, .rdf and .nt atomically."""
+    from kustavi_dcat.cache import default_dir
     from kustavi_dcat.pipeline import CatalogInvalid
     from kustavi_dcat.pipeline import publish as run
     from kustavi_dcat.progress import Feedback
@@ -62,7 +67,8 @@ def publish(source_dir: Path, out_dir: Path, quiet: bool, verbose: bool) -> None
         raise click.UsageError("--quiet and --verbose exclude each other")
     try:
         with Feedback.start(quiet, verbose) as feedback:
-            report = run(source_dir, out_dir, feedback.stage)
+            cache = None if no_cache else (cache_dir if cache_dir is not None else default_dir(out_dir))
+            report = run(source_dir, out_dir, feedback.stage, cache_dir=cache)
             feedback.report(report)
     except CatalogInvalid as exc:
         # Violations only: they are what blocks publishing; `validate` lists the warnings too.

@@ -35,6 +35,7 @@ from rdflib.term import Node
 from kustavi_dcat import validate
 from kustavi_dcat.models import Origin
 from kustavi_dcat.namespaces import RDF, RDFS
+from kustavi_dcat.triples import Triples
 from kustavi_dcat.validate import Report, Result
 
 PARALLEL_MIN_FOCUS = 4000
@@ -69,15 +70,18 @@ class Unsupported(Exception):
 class Index:
     """Subject -> predicate -> objects, and predicate -> object -> subjects, over an rdflib graph.
 
-    For rdflib's default in-memory store the store's own dictionaries are used (no copy); otherwise they
-    are built in one pass over the triples.
+    For the mapping's ``Triples`` and rdflib's default in-memory store their own dictionaries are used (no
+    copy); otherwise they are built in one pass over the triples.
     """
 
-    def __init__(self, graph: Graph) -> None:
-        store = graph.store
-        if type(graph) is Graph and type(store) is Memory:
-            self.spo: Mapping[Node, Mapping[Node, Collection[Node]]] = store._Memory__spo  # type: ignore[attr-defined]
-            self.pos: Mapping[Node, Mapping[Node, Collection[Node]]] = store._Memory__pos  # type: ignore[attr-defined]
+    def __init__(self, graph: Graph | Triples) -> None:
+        self.spo: Mapping[Node, Mapping[Node, Collection[Node]]]
+        self.pos: Mapping[Node, Mapping[Node, Collection[Node]]]
+        if isinstance(graph, Triples):
+            self.spo, self.pos = graph.spo, graph.pos
+        elif type(graph) is Graph and type(store := graph.store) is Memory:
+            self.spo = store._Memory__spo  # type: ignore[attr-defined]
+            self.pos = store._Memory__pos  # type: ignore[attr-defined]
         else:
             spo: dict[Node, dict[Node, dict[Node, int]]] = {}
             pos: dict[Node, dict[Node, dict[Node, int]]] = {}
@@ -555,20 +559,37 @@ def _run_slice(bounds: tuple[int, int]) -> list[Raw]:
     return _run(index, shapes, work[bounds[0]:bounds[1]])
 
 
-def validate_fast(graph: Graph, origins: Mapping[URIRef, Origin] | None = None, jobs: int | None = None,
+def validate_fast(graph: Graph | Triples, origins: Mapping[URIRef, Origin] | None = None, jobs: int | None = None,
                   shapes: Graph | None = None) -> Report:
     """The report ``validate.validate_graph`` gives for the same graph and shapes, from the compiled checks.
 
     ``jobs`` worker processes share the focus nodes (default: every core; 1 runs in this process, as does
-    any catalogue too small for a pool to pay off).
+    any catalogue too small for a pool to pay off). ``Triples`` become an rdflib graph only if pyshacl
+    has to see them.
     """
-    global _WORK
     origins = origins or {}
+    if isinstance(graph, Triples):
+        made: list[Graph] = []
+        data = graph
+
+        def build() -> Graph:
+            if not made:
+                made.append(data.to_graph())
+            return made[0]
+
+        return _validate(graph, build, origins, jobs, shapes)
+    rdf = graph
+    return _validate(graph, lambda: rdf, origins, jobs, shapes)
+
+
+def _validate(data: Graph | Triples, as_graph: Callable[[], Graph], origins: Mapping[URIRef, Origin],
+              jobs: int | None, shapes: Graph | None) -> Report:
+    global _WORK
     full = shapes if shapes is not None else validate.shapes_graph()
     the_plan = plan(full)
     if the_plan.fallback is not None:
-        return _pyshacl(graph, origins, full, None)
-    index = Index(graph)
+        return _pyshacl(as_graph(), origins, full, None)
+    index = Index(data)
     shape_list = [s for s, _ in the_plan.compiled]
     work = [(i, f) for i, (_, targets) in enumerate(the_plan.compiled)
             for f in sorted(focus_nodes(index, targets), key=str)]
@@ -593,11 +614,11 @@ def validate_fast(graph: Graph, origins: Mapping[URIRef, Origin] | None = None, 
     for i, foci in sorted(generic.items()):
         top = the_plan.compiled[i][0].node
         if not isinstance(top, URIRef):
-            return _pyshacl(graph, origins, full, None)
-        results.extend(_pyshacl(graph, origins, full, [top], sorted(foci)).results)
+            return _pyshacl(as_graph(), origins, full, None)
+        results.extend(_pyshacl(as_graph(), origins, full, [top], sorted(foci)).results)
     use = [d.node for d in the_plan.delegated if _delegated_focus(index, d)]
     if use:
-        results.extend(_pyshacl(graph, origins, full, use).results)
+        results.extend(_pyshacl(as_graph(), origins, full, use).results)
     return Report(tuple(sorted(results, key=_order)))
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import errno
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
 from kustavi_dcat import vocab
+from kustavi_dcat.cache import Entry, RecordCache
 from kustavi_dcat.errors import Problem, SourceError
 from kustavi_dcat.models import (
     LANGUAGES,
@@ -64,36 +65,68 @@ class _File:
     name: str
     node: Node
     flagged: frozenset[int]
+    problems: tuple[Problem, ...] = ()
+    """Problems found while reading it (a file with any is not cached)."""
+    key: str | None = None
+    """Its cache key, when a cache is in use."""
 
     def reader(self) -> Reader:
         return Reader(self.name, flagged=self.flagged)
 
 
-def load(source_dir: Path) -> Source:
-    """Read and check every record under ``source_dir``."""
+def load(source_dir: Path, cache: RecordCache | None = None) -> Source:
+    """Read and check every record under ``source_dir``.
+
+    With a ``cache``, a resource file whose entry is found (same bytes, name, ``catalog.yaml`` and code)
+    is not parsed again: its record and identifiers come from the entry. Cross-record checks always run.
+    """
     problems: list[Problem] = []
     root = Path(source_dir)
     _check_root(root)
-    catalog_file = _read(root / CATALOG_FILE, problems)
-    resource_files = [f for path in _resource_files(root, problems) if (f := _read(path, problems))]
+    catalog_data = _bytes(root / CATALOG_FILE, str(root / CATALOG_FILE), problems)
+    catalog_file = _parse(str(root / CATALOG_FILE), catalog_data, problems)
+    if cache is not None:
+        cache.catalog_bytes = catalog_data if catalog_data is not None else b""
+    read: list[_File | Entry] = []
+    for path in _resource_files(root, problems):
+        name = str(path)
+        data = _bytes(path, name, problems)
+        key = cache.key(name, data) if cache is not None and data is not None else None
+        entry = cache.get(key) if cache is not None and key is not None else None
+        if entry is not None:
+            read.append(entry)
+        elif (file := _parse(name, data, problems)) is not None:
+            read.append(replace(file, key=key))
     readers: list[Reader] = []
+    defined: list[Mention] = []
+    referred: list[Mention] = []
     head = None
     if catalog_file is not None:
         reader = catalog_file.reader()
         head = _catalog_file(reader, catalog_file.node)
         readers.append(reader)
+        defined += reader.defined
+        referred += reader.referred
     resources = []
-    for file in resource_files:
-        reader = file.reader()
-        resource = _resource(reader, file.node)
+    for item in read:
+        if isinstance(item, Entry):
+            resources.append(item.resource)
+            defined += item.defined
+            referred += item.referred
+            continue
+        reader = item.reader()
+        resource = _resource(reader, item.node)
         readers.append(reader)
+        defined += reader.defined
+        referred += reader.referred
         if resource is not None:
             resources.append(resource)
+            if cache is not None and item.key is not None and not item.problems and not reader.problems:
+                cache.put(item.key, Entry(resource, list(reader.defined), list(reader.referred)))
     for reader in readers:
         problems.extend(reader.problems)
     if catalog_file is not None:
-        problems.extend(cross_check([m for r in readers for m in r.defined],
-                                    [m for r in readers for m in r.referred]))
+        problems.extend(cross_check(defined, referred))
     if problems or head is None:
         raise SourceError([mask_personal_codes(p) for p in problems])
     return Source(resources=tuple(resources), **head)  # type: ignore[arg-type]
@@ -135,15 +168,14 @@ def _resource_files(root: Path, problems: list[Problem]) -> list[Path]:
     return files
 
 
-def _read(path: Path, problems: list[Problem]) -> _File | None:
+def _parse(name: str, data: bytes | None, problems: list[Problem]) -> _File | None:
     """The file's YAML node tree, or ``None`` with its problems recorded.
 
     Personal identity codes are looked for in the whole text (comments too) whether or not it parses.
     """
-    name = str(path)
-    data = _bytes(path, name, problems)
     if data is None:
         return None
+    before = len(problems)
     text = _decode(data, name, problems)
     if text is None:
         return None
@@ -153,7 +185,7 @@ def _read(path: Path, problems: list[Problem]) -> _File | None:
     problems.extend(found)
     if node is None:
         return None
-    return _File(name, node, flagged)
+    return _File(name, node, flagged, tuple(problems[before:]))
 
 
 def _bytes(path: Path, name: str, problems: list[Problem]) -> bytes | None:

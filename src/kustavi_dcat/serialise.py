@@ -26,6 +26,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kustavi_dcat.namespaces import DCAT, PREFIXES, RDF, XSD
+from kustavi_dcat.triples import Triples
 
 FORMATS: dict[str, str] = {
     "catalog.ttl": "turtle",
@@ -124,7 +125,7 @@ class Sorted:
         return sum(len(pairs) for _, pairs in self.subjects)
 
 
-def _sorted_of(graph: Graph | Sorted) -> Sorted:
+def _sorted_of(graph: Graph | Triples | Sorted) -> Sorted:
     return graph if isinstance(graph, Sorted) else Sorted.of(graph)
 
 
@@ -458,7 +459,7 @@ PLAIN_WRITERS: dict[str, Callable[[Graph], bytes]] = {
 """The writers before linear serialisation: the baseline of ``benchmarks/scale.py`` and of the tests."""
 
 
-def serialise_all(graph: Graph | Sorted) -> dict[str, bytes]:
+def serialise_all(graph: Graph | Triples | Sorted) -> dict[str, bytes]:
     """Every output file's bytes, by file name (the triples are sorted once for all four)."""
     data = _sorted_of(graph)
     return {name: write(data) for name, write in WRITERS.items()}

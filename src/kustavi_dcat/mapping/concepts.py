@@ -11,6 +11,7 @@ from functools import cache
 from importlib import resources
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from kustavi_dcat import vocab
 from kustavi_dcat.mapping.context import Context
@@ -27,13 +28,20 @@ def vocabularies() -> Graph:
 
 def concept(ctx: Context, iri: str, *classes: URIRef) -> URIRef:
     """Add an authority concept with its scheme and fi/sv/en labels, typed as the range shapes want."""
-    node = URIRef(iri)
+    node, values = _concept_values(iri)
     ctx.types(node, SKOS.Concept, *classes)
-    table = vocabularies()
-    for p in (SKOS.inScheme, SKOS.prefLabel, SKOS.notation):
-        for o in table.objects(node, p):
-            ctx.add(node, p, o)
+    for p, o in values:
+        ctx.add(node, p, o)
     return node
+
+
+@cache
+def _concept_values(iri: str) -> tuple[URIRef, tuple[tuple[URIRef, Node], ...]]:
+    """A concept's scheme, labels and notation from the table, looked up once per process."""
+    node = URIRef(iri)
+    table = vocabularies()
+    return node, tuple((p, o) for p in (SKOS.inScheme, SKOS.prefLabel, SKOS.notation)
+                       for o in table.objects(node, p))
 
 
 def scheme(ctx: Context, iri: str) -> URIRef:

@@ -6,25 +6,24 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kustavi_dcat.iris import Iris
 from kustavi_dcat.models import LangList, LangText, Origin, Source
-from kustavi_dcat.namespaces import PREFIXES, RDF, XSD
+from kustavi_dcat.namespaces import RDF, XSD
+from kustavi_dcat.triples import Triples
 
 
 @dataclass
 class Context:
-    """The graph under construction plus the record origin of each subject (for validation reports)."""
+    """The triples under construction (a light ``Triples`` set) plus each subject's record origin."""
 
     source: Source
-    graph: Graph = field(default_factory=Graph)
+    graph: Triples = field(default_factory=Triples)
     origins: dict[URIRef, Origin] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for prefix, ns in PREFIXES:
-            self.graph.bind(prefix, ns, override=True, replace=True)
         self.iris = Iris(self.source.catalog.base_iri)
 
     def add(self, s: URIRef, p: URIRef, o: Node) -> None:

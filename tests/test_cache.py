@@ -1,0 +1,153 @@
+"""The republish cache: a cached republish writes the bytes and gives the report of a cold publish.
+
+Checked on a small synthetic national catalogue after editing one record, after editing catalog.yaml,
+with a corrupted or foreign cache entry, with two sources sharing one cache folder, and with a broken
+record; and the CLI keeps its cache beside the output folder unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from benchmarks.synth import write_tree
+from kustavi_dcat import pipeline
+from kustavi_dcat.cache import DIR_NAME, RecordCache
+from kustavi_dcat.cli import main
+from kustavi_dcat.errors import SourceError
+
+SIZE = 60
+
+
+@pytest.fixture()
+def tree(tmp_path: Path) -> Path:
+    folder = tmp_path / "source"
+    write_tree(SIZE, folder)
+    return folder
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
+
+
+def _resources(tree: Path) -> list[Path]:
+    return sorted((tree / "resources").glob("*.yaml"))
+
+
+def _cold(tree: Path, out: Path) -> pipeline.PublishReport:
+    return pipeline.publish(tree, out)
+
+
+def _cached(tree: Path, out: Path, cache: Path) -> tuple[pipeline.PublishReport, RecordCache]:
+    """Publish with the cache, returning the cache object the run used (to see its hits)."""
+    used: list[RecordCache] = []
+    original = RecordCache.for_source
+
+    def spy(cache_dir: Path, source_dir: Path) -> RecordCache:
+        made = original(cache_dir, source_dir)
+        used.append(made)
+        return made
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(RecordCache, "for_source", staticmethod(spy))
+    try:
+        report = pipeline.publish(tree, out, cache_dir=cache)
+    finally:
+        mp.undo()
+    return report, used[0]
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_republish_after_one_edit_equals_a_cold_publish(tree: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _, run1 = _cached(tree, tmp_path / "out", cache)
+    files = _resources(tree)
+    assert run1.hits == 0
+
+    _edit(files[1], "tietovaranto 2", "tietovaranto kaksi")
+    again, run2 = _cached(tree, tmp_path / "out", cache)
+    cold = _cold(tree, tmp_path / "cold")
+    assert run2.hits == len(files) - 1  # only the edited file was read and mapped again
+    assert _files(tmp_path / "out") == _files(tmp_path / "cold")
+    assert b"tietovaranto kaksi" in (tmp_path / "out" / "catalog.nt").read_bytes()
+    assert again.validation == cold.validation
+    assert again.counts == cold.counts
+
+
+def test_an_edit_of_catalog_yaml_is_never_served_from_the_cache(tree: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _cached(tree, tmp_path / "out", cache)
+    catalog = tree / "catalog.yaml"
+    text = catalog.read_text("utf-8")
+    name = text.split("name:", 1)[1].split("fi:", 1)[1].split("\n", 1)[0].strip().strip('"')
+    _edit(catalog, name, name + " uusi")  # the publisher's name is in every resource's triples
+    _, run = _cached(tree, tmp_path / "out", cache)
+    _cold(tree, tmp_path / "cold")
+    assert run.hits == 0
+    assert _files(tmp_path / "out") == _files(tmp_path / "cold")
+
+
+def test_corrupt_or_foreign_entries_are_ignored(tree: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _cached(tree, tmp_path / "out", cache)
+    entries = sorted(p for p in cache.rglob("*") if p.is_file())
+    assert len(entries) == len(_resources(tree))
+    entries[0].write_bytes(entries[0].read_bytes()[:50])  # truncated
+    entries[1].write_bytes(b"not a pickle")
+    key, entry = pickle.loads(entries[3].read_bytes())
+    entries[2].write_bytes(pickle.dumps((key, entry)))  # another file's entry under this file's key
+    _, run = _cached(tree, tmp_path / "again", cache)
+    _cold(tree, tmp_path / "cold")
+    assert run.hits == len(entries) - 3
+    assert _files(tmp_path / "again") == _files(tmp_path / "cold")
+
+
+def test_two_sources_sharing_a_cache_folder_get_their_own_output(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    write_tree(SIZE, one)
+    write_tree(SIZE, two, seed=28)  # the same file names, other contents
+    cache = tmp_path / "cache"
+    _cached(one, tmp_path / "out1", cache)
+    _cached(two, tmp_path / "out2", cache)
+    shutil.rmtree(one)
+    shutil.copytree(two, one)  # source one now holds two's files: keys by content, so no stale entry
+    _, run = _cached(one, tmp_path / "out3", cache)
+    assert _files(tmp_path / "out3") == _files(tmp_path / "out2")
+    assert run.hits == 0
+
+
+def test_a_broken_record_is_still_caught_and_named(tree: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _cached(tree, tmp_path / "out", cache)
+    broken = _resources(tree)[4]
+    _edit(broken, "access_rights: ", "access_rights: MAYBE_")
+    with pytest.raises(SourceError) as caught:
+        pipeline.publish(tree, tmp_path / "out", cache_dir=cache)
+    assert [p.file for p in caught.value.problems] == [str(broken)]
+    assert [p.field for p in caught.value.problems] == ["access_rights"]
+
+
+def test_publish_keeps_its_cache_beside_the_output_or_where_told(tree: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    done = runner.invoke(main, ["publish", "--source", str(tree), "--out", "site/output", "-q"])
+    assert done.exit_code == 0, done.output
+    assert len(list((tmp_path / "site" / DIR_NAME).rglob("*.*"))) == 0  # entries are bare keys, no temp files
+    assert len([p for p in (tmp_path / "site" / DIR_NAME).rglob("*") if p.is_file()]) == len(_resources(tree))
+    done = runner.invoke(main, ["publish", "--source", str(tree), "--out", "o2", "-q", "--cache-dir", "c"])
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "c").is_dir() and not (tmp_path / DIR_NAME).exists()
+    done = runner.invoke(main, ["publish", "--source", str(tree), "--out", "o3", "-q", "--no-cache"])
+    assert done.exit_code == 0, done.output
+    assert not (tmp_path / DIR_NAME).exists()
+    assert _files(tmp_path / "o3") == _files(tmp_path / "o2") == _files(tmp_path / "site" / "output")
