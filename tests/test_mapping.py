@@ -187,3 +187,25 @@ def test_build_records_origins_of_every_minted_subject() -> None:
     minted = {s for s in mapped.graph.subjects() if str(s).startswith(f.BASE)}
     assert minted == set(mapped.origins)
     assert all(o.file == "test.yaml" for o in mapped.origins.values())
+
+
+def test_place_has_finnish_preferred_name_and_other_names_as_alternatives() -> None:
+    c = ctx()
+    place = c.source.spatial[0]
+    node = concepts.place(c, place)
+    assert (node, RDF.type, DCT.Location) in c.graph
+    assert list(c.graph.objects(node, SKOS.prefLabel)) == [Literal("Kustavi", lang="fi")]
+    swedish = f.text("Kustavi", sv="Gustavs")
+    other = concepts.place(c, type(place)(place.iri, swedish, f.ORIGIN))
+    assert (other, SKOS.altLabel, Literal("Gustavs", lang="sv")) in c.graph
+    assert (other, SKOS.prefLabel, Literal("Gustavs", lang="sv")) not in c.graph
+
+
+def test_standard_and_scheme_are_typed_and_titled() -> None:
+    c = ctx()
+    standard = concepts.standard(c, "https://example.org/spec/", "Spec 1.0")
+    assert (standard, RDF.type, DCT.Standard) in c.graph
+    assert (standard, DCT.title, Literal("Spec 1.0", lang="en")) in c.graph
+    scheme = concepts.scheme(c, EU + "data-theme")
+    assert (scheme, RDF.type, SKOS.ConceptScheme) in c.graph
+    assert (scheme, DCT.title, Literal("Data theme", lang="en")) in c.graph

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -272,3 +273,18 @@ def test_publish_refuses_a_catalogue_that_breaks_the_profile(source_copy: Path, 
     assert "dcatapfi:searchCriterion" in result.output
     assert "resources/varhaiskasvatus.yaml" in result.output  # where the steward fixes it
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_bytes_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """Set and dict order differ between processes with other hash seeds; the files must not."""
+    outs = []
+    for seed in ("0", "4242"):
+        out = tmp_path / f"seed-{seed}"
+        done = subprocess.run([sys.executable, "-m", "kustavi_dcat", "publish", "-q", "--no-cache",
+                               "--source", str(SOURCE), "--out", str(out)],
+                              capture_output=True, text=True, cwd=ROOT, check=False,
+                              env={**os.environ, "PYTHONHASHSEED": seed})
+        assert done.returncode == 0, done.stderr
+        outs.append({name: (out / name).read_bytes() for name in FORMATS})
+    assert outs[0] == outs[1]
+
