@@ -6,7 +6,9 @@ catalogue never costs a steward the output that harvesters are reading.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,7 +77,12 @@ def publish(source_dir: Path, out_dir: Path, progress: Callable[[str], None] | N
     what each resource file was read and mapped to (``cache.py``), so a republish re-reads and re-maps
     only the files that changed; the files written are the same bytes either way.
     """
-    step = progress or _silent
+    with without_cycle_collection():
+        return _publish(source_dir, out_dir, progress or _silent, fast, jobs, cache_dir)
+
+
+def _publish(source_dir: Path, out_dir: Path, step: Callable[[str], None], fast: bool, jobs: int | None,
+             cache_dir: Path | None) -> PublishReport:
     step("load")
     cache = RecordCache.for_source(cache_dir, source_dir) if cache_dir is not None else None
     source = load(source_dir, cache)
@@ -94,6 +101,23 @@ def publish(source_dir: Path, out_dir: Path, progress: Callable[[str], None] | N
         cache.save()
     step("done")
     return PublishReport(written, Counts.of(mapped.triples), report)
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one publish.
+
+    A national catalogue is millions of small objects made at once; the collector scanned them again and
+    again and made loading, mapping and validating two to three times slower. Reference counting still
+    frees everything the run drops; the collector is back on (if it was) when the run ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _silent(stage: str) -> None:

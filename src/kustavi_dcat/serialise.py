@@ -414,25 +414,47 @@ def _compact_value(o: Literal, compact: _Compactor) -> Any:
 
 
 def _canonical_fast(value: Any) -> Any:
-    """``_canonical`` with each sort key computed once per item by the C JSON encoder."""
+    """``_canonical`` in linear time: each item's sort key is built once, from its children's keys."""
+    return _canonical_keyed(value)[0]
+
+
+def _canonical_keyed(value: Any) -> tuple[Any, str]:
+    """The canonical value and its ``json.dumps(value, sort_keys=True, ensure_ascii=False)`` text."""
+    if isinstance(value, str):
+        return value, _json_str(value)
     if isinstance(value, dict):
-        return {k: _canonical_fast(v) for k, v in value.items()}
+        out: dict[str, Any] = {}
+        parts: list[tuple[str, str]] = []
+        for k, v in value.items():
+            canon, text = _canonical_keyed(v)
+            out[k] = canon
+            parts.append((k, text))
+        parts.sort()
+        return out, "{" + ", ".join(f"{_json_str(k)}: {text}" for k, text in parts) + "}"
     if isinstance(value, list):
-        items = [_canonical_fast(v) for v in value]
-        keyed = [(json.dumps(v, sort_keys=True, ensure_ascii=False), i) for i, v in enumerate(items)]
-        keyed.sort()
-        return [items[i] for _, i in keyed]
-    return value
+        keyed: list[tuple[str, int, Any]] = []
+        for i, v in enumerate(value):
+            canon, text = _canonical_keyed(v)
+            keyed.append((text, i, canon))
+        keyed.sort(key=lambda item: (item[0], item[1]))
+        return [item[2] for item in keyed], "[" + ", ".join(item[0] for item in keyed) + "]"
+    return value, json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+_json_str: Callable[[str], str] = json.encoder.encode_basestring
+"""A string as ``json.dumps(..., ensure_ascii=False)`` writes it (the C encoder where there is one)."""
 
 
 def _dump(value: Any, indent: str) -> str:
     """``json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)``, without the slow pure-Python path."""
+    if isinstance(value, str):
+        return _json_str(value)
     if isinstance(value, dict):
         if not value:
             return "{}"
         inner = indent + "  "
         return "{\n" + ",\n".join(
-            f"{inner}{json.dumps(k, ensure_ascii=False)}: {_dump(value[k], inner)}" for k in sorted(value)
+            f"{inner}{_json_str(k)}: {_dump(value[k], inner)}" for k in sorted(value)
         ) + f"\n{indent}}}"
     if isinstance(value, list):
         if not value:
