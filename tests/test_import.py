@@ -348,6 +348,11 @@ def test_a_system_named_by_two_resources_is_defined_once(tmp_path: Path) -> None
     ("Osa tietoaineistoista on saatavissa avoimesti teknisen rajapinnan avulla.", (False, "partly")),
     ("Vain kokoelmatiedot ovat saatavissa avoimesti rajapinnan avulla.", (False, "partly")),
     ("Kokoelmatiedot ovat saatavissa rajapinnan avulla, asiakastiedot eivät.", (False, "partly")),
+    # Available is not open: without the word, without an open interface, or only for some users.
+    ("Tietoaineistot ovat saatavissa teknisen rajapinnan avulla.", (False, "unclear")),
+    ("Tietoaineistot ovat saatavissa ilman avointa rajapintaa.", (False, "no")),
+    ("Tietoaineistot ovat saatavissa avoimen rajapinnan avulla tunnistautuneille käyttäjille.", (False, "unclear")),
+    ("Tiedot ovat saatavissa Kanta-palvelun rajapinnan kautta ammattilaisille.", (False, "unclear")),
     ("Rajapinta on suunnitteilla.", (False, "unclear")),
 ])
 def test_interface_openness(statement: str, expected: tuple[bool, str]) -> None:

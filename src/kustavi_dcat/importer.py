@@ -438,20 +438,24 @@ def parse_page(text: str, name: str) -> tuple[Page, list[Problem]]:
 
 # -- deciding what the texts mean ----------------------------------------------------------------
 
-_NEGATION = {"ei", "eivät", "eikä", "eivätkä", "en", "et", "emme", "ette"}
+_NEGATION = {"ei", "eivät", "eikä", "eivätkä", "en", "et", "emme", "ette", "ilman"}
 _PARTIAL = {"osa", "osaa", "osasta", "osittain", "osin", "osaksi", "joitakin", "jotkin", "jotkut", "eräät",
             "eräitä", "vain", "ainoastaan", "paitsi", "lukuun"}
-_AVAILABLE = re.compile(r"saatavi|saatavana|avoimesti|avoimen|avoin|julkaist")
+_RESTRICTED = re.compile(r"tunnistautu|kirjautu|ammattilais|viranomais|luvalla|luvan|sopimukse|pyynnöst|rajoitet")
+"""Available only to some, or on conditions: not open, whatever else the sentence says."""
+_OPEN = re.compile(r"avoime|avoin")
+_AVAILABLE = re.compile(r"saatavi|saatavana|julkaist")
 
 
 def interface_openness(statement: str) -> tuple[bool, str]:
     """``open`` for a technical-interface statement, and how it was read: "no", "yes", "partly", "unclear".
 
-    Read clause by clause: a clause with a negation ("eivät ole saatavissa") says closed, one that says
-    the data is available without a negation ("ovat saatavissa") says open. Only an all-open statement
-    gives ``True``. A partly open one (both kinds of clause, or words like "osa", "osittain", "vain")
-    gives ``False``: claiming the whole page open would label closed data open. The statement itself is
-    always kept as written, and a steward can mark the open resources one by one.
+    Read clause by clause: a clause with a negation ("eivät ole saatavissa", "ilman avointa rajapintaa")
+    says closed; one that says the data is *openly* available ("ovat saatavissa avoimesti") without a
+    negation says open. Only an all-open statement gives ``True``. Available without the word open, or
+    only to some users ("tunnistautuneille", "ammattilaisille"), is unclear and gives ``False``; so does
+    a partly open statement (open and closed clauses, or words like "osa", "vain"), since claiming the
+    whole page open would label closed data open. The statement itself is always kept as written.
     """
     lowered = statement.lower()
     if set(re.findall(r"\w+", lowered)) & _PARTIAL:
@@ -460,9 +464,13 @@ def interface_openness(statement: str) -> tuple[bool, str]:
     for clause in re.split(r"[;,.:!?]|\s(?:mutta|kun taas|sen sijaan)\s", lowered):
         if set(re.findall(r"\w+", clause)) & _NEGATION:
             readings.add("no")
-        elif _AVAILABLE.search(clause):
+        elif _RESTRICTED.search(clause):
+            readings.add("restricted")
+        elif _OPEN.search(clause):
             readings.add("yes")
-    if readings == {"no", "yes"}:
+        elif _AVAILABLE.search(clause):
+            readings.add("available")
+    if "no" in readings and readings & {"yes", "available"}:
         return False, "partly"
     if readings == {"yes"}:
         return True, "yes"
@@ -649,8 +657,9 @@ class _Builder:
                       "open; wrote `open: false`", "check `technical_interface.open`")
         elif reading == "yes":
             self.warn(prose.first, "the statement says the data is open through a technical interface; wrote "
-                      "`open: true` but kept `access_rights: NON_PUBLIC`",
-                      "set `access_rights: PUBLIC` on the data that is public")
+                      "`open: true` and kept `access_rights: NON_PUBLIC`",
+                      "check with the data's owner that it really is open; the access rights stay as they are "
+                      "until the owner decides")
         return {"open": is_open, "statement": _fi(prose.text)}
 
     def section(self) -> dict[str, Any]:
