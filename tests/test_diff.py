@@ -240,3 +240,20 @@ def test_missing_file_exits_3(tmp_path: Path) -> None:
 
 def test_every_published_format_is_readable() -> None:
     assert set(WRITERS) == {Path(name).suffix for name in FORMATS}
+
+
+# -- personal data ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_personal_identity_code_is_never_printed(published: Graph, tmp_path: Path, fmt: str) -> None:
+    """A diff is read by people and scripts: a leaked code is shown as a placeholder, and still a change."""
+    new = copy(published)
+    new.remove((HAKEMUKSET, DCT.title, Literal("Hakemukset", lang="fi")))
+    new.add((HAKEMUKSET, DCT.title, Literal("Hakemukset 131052-308T", lang="fi")))
+
+    result = diff(str(OUTPUT / "catalog.ttl"), write(new, tmp_path / "new.nt"), "--format", fmt)
+
+    assert result.exit_code == 1, result.output
+    assert "131052-308T" not in result.output
+    assert "Hakemukset [henkilötunnus]" in result.output

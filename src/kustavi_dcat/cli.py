@@ -221,7 +221,7 @@ def _value_text(value: Any) -> str:
     import json
 
     if value.kind == "literal":
-        text = json.dumps(value.value, ensure_ascii=False)
+        text = json.dumps(value.shown, ensure_ascii=False)
         if value.language:
             return f"{text}@{value.language}"
         if value.datatype and not value.datatype.endswith("#string"):

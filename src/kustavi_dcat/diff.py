@@ -23,6 +23,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
+from kustavi_dcat import hetu
 from kustavi_dcat.errors import EXIT_SOURCE, KustaviError
 from kustavi_dcat.namespaces import DCAT, DCT, FOAF, PREFIXES, RDF, SKOS, VCARD
 from kustavi_dcat.serialise import refuse_urls
@@ -70,8 +71,13 @@ class Value:
             return cls("blank", str(term))
         return cls("iri", str(term))
 
+    @property
+    def shown(self) -> str:
+        """The value as printed: a personal identity code is never repeated, even when it is the change."""
+        return hetu.redact(self.value)
+
     def to_json(self) -> dict[str, str]:
-        out = {"type": self.kind, "value": self.value}
+        out = {"type": self.kind, "value": self.shown}
         if self.language:
             out["language"] = self.language
         if self.datatype:
@@ -241,7 +247,7 @@ def _title(graph: Graph, subject: Node) -> str | None:
         for wanted in ("fi", None):
             found = sorted(str(t) for t in texts if (t.language or None) == wanted)
             if found:
-                return found[0]
+                return hetu.redact(found[0])
     return None
 
 

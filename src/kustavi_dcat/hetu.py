@@ -38,3 +38,14 @@ def find(text: str) -> Iterator[re.Match[str]]:
 def contains(text: str) -> bool:
     """Whether ``text`` holds at least one valid personal identity code."""
     return next(find(text), None) is not None
+
+
+REDACTED = "[henkilötunnus]"
+"""What a report or a diff shows in place of a personal identity code."""
+
+
+def redact(text: str) -> str:
+    """``text`` with every checksum-valid personal identity code replaced by ``REDACTED``."""
+    for match in reversed(list(find(text))):
+        text = text[: match.start()] + REDACTED + text[match.end():]
+    return text
