@@ -127,6 +127,40 @@ def test_failed_write_leaves_previous_output_byte_for_byte(
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
+def test_failed_rename_puts_back_the_files_already_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in FORMATS:
+        (tmp_path / name).write_bytes(b"previous " + name.encode())
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    real = publish_module.os.replace
+    calls = {"n": 0}
+
+    def failing(src: str | Path, dst: str | Path) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(5, "Input/output error", str(src))
+        real(src, dst)
+
+    monkeypatch.setattr(publish_module.os, "replace", failing)
+    with pytest.raises(OutputError, match=r"catalog\.rdf: cannot replace"):
+        publish(SOURCE, tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_a_folder_in_place_of_an_output_file_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    for name in FORMATS:
+        (tmp_path / name).write_bytes(b"previous")
+    (tmp_path / "catalog.rdf").unlink()
+    (tmp_path / "catalog.rdf").mkdir()
+    (tmp_path / "catalog.rdf" / "keep").write_text("x")
+    result = CliRunner().invoke(main, ["publish", "--source", str(SOURCE), "--out", str(tmp_path)])
+    assert result.exit_code == 4
+    assert "catalog.rdf: is not a regular file" in result.output
+    assert all((tmp_path / n).read_bytes() == b"previous" for n in FORMATS if n != "catalog.rdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FORMATS)
+
+
 def test_cli_exit_code_4_when_output_cannot_be_written(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
