@@ -391,6 +391,18 @@ def test_folder_where_a_resource_file_should_be(src: Path, out: Path) -> None:
     _one_file_problem(refused(src, out), src / "resources" / "uusi.yaml", "is a folder")
 
 
+def test_misnamed_resources_folder_is_refused_not_published_empty(src: Path, out: Path) -> None:
+    """Publishing no resources would remove every dataset from the portal at its next harvest."""
+    (src / "resources").rename(src / "resource")
+    _one_file_problem(refused(src, out), src / "resources", "rename `resource` to `resources`")
+
+
+def test_resources_folder_without_records_is_refused(src: Path, out: Path) -> None:
+    shutil.rmtree(src / "resources")
+    (src / "resources").mkdir()
+    _one_file_problem(refused(src, out), src / "resources", "holds no resource records")
+
+
 def test_file_where_the_resources_folder_should_be(src: Path, out: Path) -> None:
     shutil.rmtree(src / "resources")
     (src / "resources").write_text("id: x\n")

@@ -8,6 +8,7 @@ is broken, so a steward sees all problems at once; files are named as given with
 
 from __future__ import annotations
 
+import difflib
 import errno
 import stat
 from dataclasses import dataclass, replace
@@ -153,6 +154,13 @@ def _check_root(root: Path) -> None:
 def _resource_files(root: Path, problems: list[Problem]) -> list[Path]:
     folder = root / RESOURCES_DIR
     if not folder.exists() and not folder.is_symlink():
+        # Publishing without resources would empty the portal's copy at the next harvest: refuse it.
+        close = difflib.get_close_matches(RESOURCES_DIR, [p.name for p in root.iterdir()], n=1, cutoff=0.6)
+        problems.append(Problem(str(folder), 1, 1, "", "there is no `resources/` folder, so the catalogue would "
+                                "list no information resources",
+                                f"rename `{close[0]}` to `resources`" if close else
+                                "create `resources/` with one .yaml file per information resource "
+                                "(`kustavi-dcat init DIR` writes an example)"))
         return []
     if not folder.is_dir():
         problems.append(Problem(str(folder), 1, 1, "", "`resources` must be a folder",
@@ -165,6 +173,11 @@ def _resource_files(root: Path, problems: list[Problem]) -> list[Path]:
         elif not path.name.startswith("."):
             problems.append(Problem(str(path), 1, 1, "", "not a YAML record (the name must end in .yaml)",
                                     "rename it to end in .yaml, or move it out of the source folder"))
+    if not files:
+        problems.append(Problem(str(folder), 1, 1, "", "holds no resource records, so the catalogue would list "
+                                "no information resources",
+                                "add one .yaml file per information resource (`kustavi-dcat init DIR` writes an "
+                                "example)"))
     return files
 
 
