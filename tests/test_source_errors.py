@@ -229,6 +229,18 @@ CASES = [
          says="U+2028"),
     Case("control-character", VARHAIS, "      fi: Hakemukset\n", "      fi: Hake\x07mukset\n", "\x07",
          says="control character"),
+    # the same characters written as YAML escapes: a clean file, a value that would break RDF/XML
+    Case("escaped-control-character", VARHAIS, "      fi: Hakemukset\n", '      fi: "Hake\\x01mukset"\n',
+         '"Hake', field="datasets[1].title.fi", says="control character (U+0001)"),
+    Case("escaped-carriage-return", VARHAIS, "      fi: Hakemukset\n", '      fi: "Hake\\rmukset"\n',
+         '"Hake', field="datasets[1].title.fi", says="control character (U+000D)"),
+    Case("escaped-lone-surrogate", VARHAIS, "      fi: Hakemukset\n", '      fi: "Hake\\ud800mukset"\n',
+         '"Hake', field="datasets[1].title.fi", says="control character (U+D800)"),
+    # explicit YAML tags
+    Case("binary-tag", VARHAIS, "      fi: Hakemukset\n", "      fi: !!binary SGFrZW11a3NldA==\n",
+         "!!binary", field="datasets[1].title.fi", says="tag `binary`"),
+    Case("custom-tag", VARHAIS, "      fi: Hakemukset\n", "      fi: !teksti Hakemukset\n",
+         "!teksti", field="datasets[1].title.fi", says="tag `!teksti`"),
 ]
 
 

@@ -29,6 +29,8 @@ T = TypeVar("T")
 Node = yaml.Node
 
 NULL_TAG = "tag:yaml.org,2002:null"
+PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp"))
+"""Scalars a record may hold; anything else (``!!binary``, ``!custom``) is a tag the steward did not mean."""
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 EMAIL_RE = re.compile(rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_LABEL}(?:\.{_LABEL})+$")
@@ -224,9 +226,19 @@ class Reader:
         if not isinstance(node, yaml.ScalarNode) or node.tag == NULL_TAG:
             self.problem(node, path, f"expected text, found {_kind(node)}", "write the text after the colon")
             return None
+        if node.tag not in PLAIN_TAGS:
+            self.problem(node, path, f"the YAML tag `{node.tag.removeprefix('tag:yaml.org,2002:')}` is not allowed "
+                         "here", "remove the tag (the part starting with !) and write the value as plain text")
+            return None
         value = str(node.value).strip()
         if not value:
             self.problem(node, path, "text is empty", "write the text, or remove the key")
+            return None
+        if (bad := _invisible(value)) is not None:
+            # Written as a YAML escape ("\x01", "\r", "\ud800"): the file is clean, the value is not.
+            self.problem(node, path, f"the text holds a control character (U+{ord(bad):04X})",
+                         "remove it (and the escape that writes it); such characters break RDF/XML and are "
+                         "invisible to readers")
             return None
         if PLACEHOLDER_RE.search(value):
             self.problem(node, path, f"`{short(value)}` is a placeholder still to be filled in",
@@ -377,6 +389,14 @@ def date_hint(value: str) -> str:
 def _or_list(words: tuple[str, ...]) -> str:
     shown = [f"`{w}:`" for w in words[:6]]
     return ", ".join(shown) + (", ..." if len(words) > 6 else "")
+
+
+def _invisible(value: str) -> str | None:
+    """The first control character (other than tab and line feed) or lone surrogate in ``value``."""
+    for char in value:
+        if char not in "\t\n" and unicodedata.category(char) in ("Cc", "Cs"):
+            return char
+    return None
 
 
 def _kind(node: Node) -> str:
