@@ -136,3 +136,13 @@ def test_file_and_source_together_is_a_usage_error() -> None:
 
 def test_unknown_format_is_a_usage_error() -> None:
     assert run("--source", str(SOURCE), "--format", "xml").exit_code == 2
+
+
+@pytest.mark.parametrize("text", ["", "<urn:x> <urn:p> \"not a catalogue\" .\n"], ids=["empty", "not-dcat"])
+def test_a_file_without_a_catalogue_does_not_pass(tmp_path: Path, text: str) -> None:
+    """A gate that passes an empty file would let a broken publish through: no dcat:Catalog, exit 1."""
+    path = tmp_path / "catalog.nt"
+    path.write_text(text, "utf-8")
+    result = run(str(path))
+    assert result.exit_code == 1, result.output
+    assert "holds no dcat:Catalog" in result.output

@@ -261,9 +261,15 @@ def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool,
         raise click.UsageError("give either FILE or --source, not both")
     if file is not None:
         from kustavi_dcat.diff import read_catalogue
+        from kustavi_dcat.errors import InvalidCatalogError
+        from kustavi_dcat.namespaces import DCAT, RDF
 
         logging.getLogger("rdflib").setLevel(logging.ERROR)  # an ill-typed date is a result below, not a traceback
-        report = check(read_catalogue(file))
+        graph = read_catalogue(file)
+        if not any(True for _ in graph.subjects(RDF.type, DCAT.Catalog)):
+            # Nothing to check is no conformance: an empty or non-DCAT file must not pass a gate.
+            raise InvalidCatalogError(f"{file}: holds no dcat:Catalog, so it is not a DCAT-AP catalogue")
+        report = check(graph)
     else:
         from kustavi_dcat.loader import load
         from kustavi_dcat.mapping import build
