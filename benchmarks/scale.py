@@ -103,7 +103,8 @@ def edit_one_record(source: Path) -> Path:
     files = sorted((source / "resources").glob("*.yaml"))
     path = files[len(files) // 2]
     text = path.read_text("utf-8")
-    path.write_text(text.replace("  fi: ", "  fi: Muokattu: ", 1), "utf-8")
+    assert '  fi: "' in text
+    path.write_text(text.replace('  fi: "', '  fi: "Muokattu ', 1), "utf-8")
     return path
 
 

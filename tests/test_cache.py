@@ -151,3 +151,22 @@ def test_publish_keeps_its_cache_beside_the_output_or_where_told(tree: Path, tmp
     assert done.exit_code == 0, done.output
     assert not (tmp_path / DIR_NAME).exists()
     assert _files(tmp_path / "o3") == _files(tmp_path / "o2") == _files(tmp_path / "site" / "output")
+
+
+def test_json_ld_written_in_a_second_process_has_the_same_bytes(tree: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from kustavi_dcat import serialise
+
+    _cold(tree, tmp_path / "here")
+    monkeypatch.setattr(serialise, "BACKGROUND_MIN_TRIPLES", 0)
+    started: list[bool] = []
+    original = serialise.Writers.__init__
+
+    def spy(self: serialise.Writers, graph: object) -> None:
+        original(self, graph)  # type: ignore[arg-type]
+        started.append(self.pending is not None)
+
+    monkeypatch.setattr(serialise.Writers, "__init__", spy)
+    _cold(tree, tmp_path / "forked")
+    assert started == [True]
+    assert _files(tmp_path / "forked") == _files(tmp_path / "here")

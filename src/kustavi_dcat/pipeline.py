@@ -21,7 +21,7 @@ from kustavi_dcat.loader import load
 from kustavi_dcat.mapping import Mapped, build
 from kustavi_dcat.namespaces import DCAT, RDF
 from kustavi_dcat.publish import write_atomically
-from kustavi_dcat.serialise import serialise_all
+from kustavi_dcat.serialise import Writers, serialise_all
 from kustavi_dcat.triples import Triples
 from kustavi_dcat.validate import Report, validate_graph
 
@@ -89,12 +89,13 @@ def _publish(source_dir: Path, out_dir: Path, step: Callable[[str], None], fast:
     step("map")
     mapped = build(source, cache)
     step("validate")
-    report = (validate_fast(mapped.triples, mapped.origins, jobs=jobs) if fast  # same report, compiled checks
-              else validate_graph(mapped.graph, mapped.origins))
-    if not report.conforms:
-        raise CatalogInvalid(report)
-    step("serialise")
-    files = serialise_all(mapped.triples)
+    with Writers(mapped.triples) as writers:  # a large catalogue's JSON-LD is written meanwhile
+        report = (validate_fast(mapped.triples, mapped.origins, jobs=jobs) if fast  # same report, compiled
+                  else validate_graph(mapped.graph, mapped.origins))
+        if not report.conforms:
+            raise CatalogInvalid(report)
+        step("serialise")
+        files = writers.files() if writers.background else serialise_all(writers.data)
     step("write")
     written = write_atomically(out_dir, files)
     if cache is not None:

@@ -13,6 +13,7 @@ tests compare against; pyld's document loader refuses every URL.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -485,3 +486,62 @@ def serialise_all(graph: Graph | Triples | Sorted) -> dict[str, bytes]:
     """Every output file's bytes, by file name (the triples are sorted once for all four)."""
     data = _sorted_of(graph)
     return {name: write(data) for name, write in WRITERS.items()}
+
+
+BACKGROUND_MIN_TRIPLES = 100_000
+"""From this size on, JSON-LD (the slowest writer) is written in a second process: below it, starting
+one costs more than it saves."""
+
+BACKGROUND_FILE = "catalog.jsonld"
+
+_BACKGROUND: Sorted | None = None
+"""What the forked writer serialises; set in the parent just before the fork (shared copy-on-write)."""
+
+
+def _write_background() -> bytes:
+    assert _BACKGROUND is not None
+    return WRITERS[BACKGROUND_FILE](_BACKGROUND)
+
+
+class Writers:
+    """The four files of a large catalogue written on two cores: JSON-LD in a forked process, started at
+    once, so that it runs while this process validates and writes the other three.
+
+    The bytes are those of ``serialise_all``: the same functions on the same sorted triples. Small
+    catalogues, and systems that cannot fork, write everything here. Use as a context manager, so the
+    worker is stopped if validation refuses the catalogue.
+    """
+
+    def __init__(self, graph: Graph | Triples | Sorted) -> None:
+        global _BACKGROUND
+        self.data = _sorted_of(graph)
+        self.pool: Any = None
+        self.pending: Any = None
+        if len(self.data) >= BACKGROUND_MIN_TRIPLES and "fork" in multiprocessing.get_all_start_methods():
+            _BACKGROUND = self.data
+            try:
+                self.pool = multiprocessing.get_context("fork").Pool(1)
+                self.pending = self.pool.apply_async(_write_background)
+            finally:
+                _BACKGROUND = None
+
+    def __enter__(self) -> Writers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+    @property
+    def background(self) -> bool:
+        """Whether JSON-LD is being written in the second process."""
+        return self.pending is not None
+
+    def files(self) -> dict[str, bytes]:
+        """Every output file's bytes, by file name (waits for the background writer)."""
+        out = {name: write(self.data) for name, write in WRITERS.items()
+               if self.pending is None or name != BACKGROUND_FILE}
+        if self.pending is not None:
+            out[BACKGROUND_FILE] = self.pending.get()
+        return {name: out[name] for name in WRITERS}
