@@ -44,6 +44,7 @@ PARALLEL_MIN_FOCUS = 4000
 SHACL = "http://www.w3.org/ns/shacl#"
 SH = Namespace(SHACL)
 OWL_CLASS = URIRef("http://www.w3.org/2002/07/owl#Class")
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 
 # Constraint parameters the compiler understands; any other sh: term on a shape makes it delegated.
 _SUPPORTED = {SH[t] for t in (
@@ -364,20 +365,26 @@ def _in_value_space(v: Literal, dtype: Node) -> bool:
 
 
 def _has_datatype(dtype: Node) -> Callable[[Index, Node], bool]:
+    """pyshacl's datatype test; which of its branches applies to ``dtype`` is decided once, here."""
+    is_literal, is_datatype = dtype == RDFS.Literal, dtype == RDFS.Datatype
+    is_xsd_string, is_lang_string = dtype == XSD_STRING, dtype == RDF.langString
+    name = str(dtype)
+
     def ok(index: Index, v: Node) -> bool:
         if not isinstance(v, Literal):
             return False
-        if v.datatype == dtype:
+        datatype = v.datatype
+        if datatype is not None and str.__eq__(datatype, name):  # v.datatype == dtype (both IRIs)
             if getattr(v, "ill_typed", None) is True:
                 return False
             return _in_value_space(v, dtype)
-        if dtype == RDFS.Literal:
+        if is_literal:
             return True
-        if dtype == RDFS.Datatype:
-            return v.datatype is not None
-        if v.datatype is None and v.language is None and dtype == URIRef("http://www.w3.org/2001/XMLSchema#string"):
+        if is_datatype:
+            return datatype is not None
+        if is_xsd_string and datatype is None and v.language is None:
             return _in_value_space(v, dtype)
-        if dtype == RDF.langString and v.language:
+        if is_lang_string and v.language:
             return _in_value_space(v, dtype)
         return False
     return ok
@@ -421,13 +428,14 @@ _EXACT_TAGS = frozenset(("fi", "sv", "en"))
 
 def _suspicious_subject(index: Index, subject: Node) -> bool:
     """Python twin of the Finnish profile's SPARQL target: a code-shaped value, or an inexact language tag."""
-    for objects in index.spo.get(subject, {}).values():
-        for o in objects:
-            if _CODE_SHAPED.search(str(o)) is not None:
-                return True
-            if isinstance(o, Literal) and o.language and o.language not in _EXACT_TAGS:
-                return True
-    return False
+    return any(_suspicious_value(o) for objects in index.spo.get(subject, {}).values() for o in objects)
+
+
+def _suspicious_value(o: Node) -> bool:
+    """One value as that target reads it (the pattern has no space, so it never spans two joined values)."""
+    if _CODE_SHAPED.search(str(o)) is not None:
+        return True
+    return isinstance(o, Literal) and bool(o.language) and o.language not in _EXACT_TAGS
 
 
 _FI_VALUES_TARGET = """
@@ -527,6 +535,8 @@ def _delegated_focus(index: Index, d: Delegated) -> bool:
     """Whether the delegated shape may have focus nodes (True when only pyshacl can tell)."""
     if d.targets is None:
         return True
+    if d.twin is _suspicious_subject:  # some subject has such a value iff some value in the graph is one
+        return any(_suspicious_value(o) for objects in index.pos.values() for o in objects)
     if d.twin is not None:
         return any(d.twin(index, s) for s in index.spo)
     return bool(focus_nodes(index, d.targets))
