@@ -191,7 +191,7 @@ CASES = [
          "Varhaiskasvatus Hakemukset", field="datasets[1].id", says="did you mean `varhaiskasvatus-hakemukset`"),
     Case("unknown-theme", VARHAIS, "themes: [EDUC, SOCI]", "themes: [EDUC, SOCIAL]", "SOCIAL",
          field="themes[1]", says="did you mean `SOCI`"),
-    Case("statute-badly-written", VARHAIS, '"540/2018"', '"540-2018"', '"540-2018"', field="legislation[3]",
+    Case("statute-badly-written", VARHAIS, '"540/2018"', '"540-2018"', '"540-2018"', field="legislation[2]",
          says="number/year"),
     # identifiers used twice
     Case("same-id-two-records", VARHAIS, "id: varhaiskasvatus-hakemukset", "id: varhaiskasvatus-yhteystiedot",
