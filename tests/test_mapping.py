@@ -20,6 +20,7 @@ from kustavi_dcat.namespaces import (
     DCT,
     ELI,
     FOAF,
+    PROV,
     RDF,
     SKOS,
     VCARD,
@@ -209,3 +210,18 @@ def test_standard_and_scheme_are_typed_and_titled() -> None:
     scheme = concepts.scheme(c, EU + "data-theme")
     assert (scheme, RDF.type, SKOS.ConceptScheme) in c.graph
     assert (scheme, DCT.title, Literal("Data theme", lang="en")) in c.graph
+
+
+def test_custodian_is_a_qualified_attribution_in_the_custodian_role() -> None:
+    res = f.resource(datasets=(f.data_set("osa"),), custodian="other")
+    mapped = build(f.source((res,)))
+    g = mapped.graph
+    role = URIRef("http://inspire.ec.europa.eu/metadata-codelist/ResponsiblePartyRole/custodian")
+    for ident in ("res", "osa"):
+        attribution = iri(f"attribution/{ident}-custodian")
+        assert (iri(f"dataset/{ident}"), PROV.qualifiedAttribution, attribution) in g
+        assert (attribution, RDF.type, PROV.Attribution) in g
+        assert (attribution, PROV.agent, iri("agent/other")) in g
+        assert (attribution, DCAT.hadRole, role) in g
+    assert (role, RDF.type, DCAT.Role) in g
+    assert (iri("dataset/res"), DCT.publisher, iri("agent/org")) in g  # the publisher stays

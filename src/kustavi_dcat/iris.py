@@ -44,6 +44,9 @@ class Iris:
     def cross_reference(self, ident: str) -> URIRef:
         return self._make("cross-reference", ident)
 
+    def attribution(self, ident: str) -> URIRef:
+        return self._make("attribution", ident)
+
     def endpoint(self) -> URIRef:
         """Where ``kustavi-dcat serve`` (or a static host of ``output/``) answers with the catalogue."""
         return URIRef(f"{self.base}catalog")

@@ -642,7 +642,7 @@ def _dataset(r: Reader, node: Node, path: str) -> DataSet | None:
 def _resource(r: Reader, node: Node) -> Resource | None:
     m = r.mapping(node, "", ("id", "section", "title", "description", "themes", "datasets"),
                   ("subjects", "keywords", "legislation", "systems", "search_criteria", "access_rights",
-                   "publisher", "contact_point", "technical_interface", "issued", "modified"))
+                   "publisher", "custodian", "contact_point", "technical_interface", "issued", "modified"))
     if m is None:
         return None
     rid = _def(r, m, "information resource", "id")
@@ -659,6 +659,7 @@ def _resource(r: Reader, node: Node) -> Resource | None:
     access = (r.choice(m["access_rights"], "access_rights", vocab.ACCESS_RIGHTS, "EU access right")
               if "access_rights" in m else "NON_PUBLIC")
     publisher = _ref(r, m, "publisher", "publisher", "agent")
+    custodian = _ref(r, m, "custodian", "custodian", "agent")
     contact = _ref(r, m, "contact_point", "contact_point", "contact point")
     interface = (_interface(r, m["technical_interface"], "technical_interface")
                  if "technical_interface" in m else None)
@@ -673,7 +674,7 @@ def _resource(r: Reader, node: Node) -> Resource | None:
         systems=tuple(s for s in system_items if isinstance(s, System)),
         system_refs=tuple(s for s in system_items if isinstance(s, str)),
         search_criteria=search, datasets=datasets, access_rights=access,  # type: ignore[arg-type]
-        publisher=publisher, contact_point=contact, technical_interface=interface,
+        publisher=publisher, custodian=custodian, contact_point=contact, technical_interface=interface,
         issued=issued, modified=modified,
     )
 

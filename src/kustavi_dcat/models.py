@@ -188,6 +188,7 @@ class Resource:
     datasets: tuple[DataSet, ...]
     access_rights: str = "NON_PUBLIC"
     publisher: str | None = None
+    custodian: str | None = None
     contact_point: str | None = None
     technical_interface: TechnicalInterface | None = None
     issued: dt.date | None = None

@@ -19,6 +19,7 @@ __all__ = [
     "FOAF",
     "HYDRA",
     "PREFIXES",
+    "PROV",
     "RDF",
     "RDFS",
     "SH",
@@ -244,6 +245,17 @@ class SH(DefinedNamespace):
     value: URIRef
 
 
+class PROV(DefinedNamespace):
+    """PROV-O: qualified attribution of a dataset to an agent in a role (e.g. custodian)."""
+
+    _fail = True
+    _NS = Namespace("http://www.w3.org/ns/prov#")
+
+    Attribution: URIRef
+    agent: URIRef
+    qualifiedAttribution: URIRef
+
+
 class ADFI(DefinedNamespace):
     """avoindata.fi's published DCAT-AP extension; only its collection type is referred to."""
 
@@ -288,6 +300,7 @@ PREFIXES: tuple[tuple[str, str], ...] = (
     ("dct", str(DCT._NS)),
     ("eli", str(ELI._NS)),
     ("foaf", str(FOAF._NS)),
+    ("prov", str(PROV._NS)),
     ("rdf", str(RDF)),
     ("rdfs", str(RDFS)),
     ("skos", str(SKOS._NS)),

@@ -38,6 +38,9 @@ SCHEMES: dict[str, str] = {
     "publisher_type": "http://purl.org/adms/publishertype/1.0",
 }
 
+CUSTODIAN_ROLE = "http://inspire.ec.europa.eu/metadata-codelist/ResponsiblePartyRole/custodian"
+"""The INSPIRE responsible-party role DCAT-AP recommends for ``dcat:hadRole`` of a custodian."""
+
 DCAT_AP_301 = "https://semiceu.github.io/DCAT-AP/releases/3.0.1/"
 """The DCAT-AP 3.0.1 specification, as ``dct:conformsTo`` of the data service."""
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
+from kustavi_dcat import vocab
 from kustavi_dcat.mapping import concepts
 from kustavi_dcat.mapping.context import Context
 from kustavi_dcat.models import Agent, ContactPoint
-from kustavi_dcat.namespaces import DCT, FOAF, VCARD
+from kustavi_dcat.namespaces import DCAT, DCT, FOAF, PROV, VCARD
 
 
 def agent(ctx: Context, record: Agent) -> URIRef:
@@ -22,6 +23,21 @@ def agent(ctx: Context, record: Agent) -> URIRef:
         ctx.add(node, FOAF.homepage, concepts.document(ctx, record.homepage))
     if record.email is not None:
         ctx.add(node, FOAF.mbox, URIRef(f"mailto:{record.email}"))
+    return node
+
+
+def custodian(ctx: Context, dataset_id: str, record: Agent) -> URIRef:
+    """The agent that keeps the data, as DCAT-AP says it: a ``prov:Attribution`` in the custodian role.
+
+    Used when a record names one (e.g. the wellbeing services county that now runs a municipality's
+    services); the attribution has its own IRI, since harvesters drop blank-node identity.
+    """
+    node = ctx.iris.attribution(f"{dataset_id}-custodian")
+    ctx.types(node, PROV.Attribution)
+    ctx.add(node, PROV.agent, agent(ctx, record))
+    role = URIRef(vocab.CUSTODIAN_ROLE)
+    ctx.types(role, DCAT.Role)
+    ctx.add(node, DCAT.hadRole, role)
     return node
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 
 from kustavi_dcat.mapping import concepts, profile
-from kustavi_dcat.mapping.agent import agent, contact_point
+from kustavi_dcat.mapping.agent import agent, contact_point, custodian
 from kustavi_dcat.mapping.context import Context
 from kustavi_dcat.models import DataSet, Resource, TechnicalInterface
-from kustavi_dcat.namespaces import DCAT, DCATAP, DCATAPFI, DCT
+from kustavi_dcat.namespaces import DCAT, DCATAP, DCATAPFI, DCT, PROV
 
 DATA_LANGUAGE = "fi"
 """The language the described records are written in (Kustavi is a Finnish-speaking municipality)."""
@@ -20,6 +20,9 @@ def _common(ctx: Context, node: URIRef, resource: Resource) -> None:
     ctx.add(node, DCT.identifier, Literal(str(node)))
     ctx.add(node, DCT.accessRights, concepts.access_right(ctx, resource.access_rights))
     ctx.add(node, DCT.publisher, agent(ctx, ctx.source.agent(resource.publisher)))
+    if resource.custodian is not None:
+        ident = str(node).rsplit("/", 1)[1]
+        ctx.add(node, PROV.qualifiedAttribution, custodian(ctx, ident, ctx.source.agent(resource.custodian)))
     ctx.add(node, DCAT.contactPoint, contact_point(ctx, ctx.source.contact_point))
     ctx.add(node, DCT.language, concepts.language(ctx, DATA_LANGUAGE))
     for place in ctx.source.spatial:
