@@ -3,8 +3,8 @@
 A national source holds thousands of resource files and a steward edits one at a time. Reading a file
 and mapping its records depend only on that file's bytes and name, on ``catalog.yaml`` (publisher,
 agents, contact point, places, sections) and on this program, so an entry is keyed by a SHA-256 over
-exactly those: the code fingerprint (every module, shape and data file of the package, and the Python and
-rdflib versions), the bytes of ``catalog.yaml``, the file's name and its bytes. A changed byte anywhere in
+exactly those: the code fingerprint (every module, shape and data file of the package, and the Python,
+rdflib and PyYAML versions), the bytes of ``catalog.yaml``, the file's name and its bytes. A changed byte anywhere in
 them is a different key, so a stale entry is never found; an entry whose stored key differs from its
 file name's, or that cannot be read at all, is ignored and made again. Only files that loaded without a
 problem are stored, and only after a publish succeeded.
@@ -30,6 +30,7 @@ from importlib import resources
 from pathlib import Path
 
 import rdflib
+import yaml
 
 from kustavi_dcat.models import Origin, Resource
 from kustavi_dcat.triples import Triple
@@ -44,8 +45,9 @@ DIR_NAME = ".kustavi-cache"
 
 @cache
 def code_fingerprint() -> str:
-    """A hash of everything that decides how a file is read and mapped: this package and its versions."""
-    digest = hashlib.sha256(f"{FORMAT}|{sys.version}|{rdflib.__version__}".encode())
+    """A hash of everything that decides how a file is read and mapped: this package, Python, rdflib, PyYAML."""
+    libyaml = getattr(yaml, "__with_libyaml__", False)
+    digest = hashlib.sha256(f"{FORMAT}|{sys.version}|{rdflib.__version__}|{yaml.__version__}|{libyaml}".encode())
     root = resources.files("kustavi_dcat")
     for path in sorted(_package_files(Path(str(root)))):
         digest.update(str(path.relative_to(Path(str(root)))).encode() + b"\0")
