@@ -48,10 +48,13 @@ def code_fingerprint() -> str:
     """A hash of everything that decides how a file is read and mapped: this package, Python, rdflib, PyYAML."""
     libyaml = getattr(yaml, "__with_libyaml__", False)
     digest = hashlib.sha256(f"{FORMAT}|{sys.version}|{rdflib.__version__}|{yaml.__version__}|{libyaml}".encode())
-    root = resources.files("kustavi_dcat")
-    for path in sorted(_package_files(Path(str(root)))):
-        digest.update(str(path.relative_to(Path(str(root)))).encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+    # The shapes package too: the mapping copies labels from its vocabularies.ttl, and in an editable
+    # install it lives outside the package folder.
+    for package in ("kustavi_dcat", "kustavi_dcat.shapes"):
+        root = Path(str(resources.files(package)))
+        for path in sorted(_package_files(root)):
+            digest.update(f"{package}/{path.relative_to(root)}".encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
