@@ -271,11 +271,12 @@ def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool,
             raise InvalidCatalogError(f"{file}: holds no dcat:Catalog, so it is not a DCAT-AP catalogue")
         report = check(graph)
     else:
-        from kustavi_dcat.loader import load
-        from kustavi_dcat.mapping import build
+        from kustavi_dcat.pipeline import map_source
 
-        mapped = build(load(source_dir if source_dir is not None else DEFAULT_SOURCE))
-        report = check(mapped.graph, mapped.origins)
+        mapped = map_source(source_dir if source_dir is not None else DEFAULT_SOURCE)
+        # As publish does: the compiled checks index the mapped triples; pyshacl needs an rdflib graph.
+        report = (validate_fast(mapped.triples, mapped.origins) if engine == "fast"
+                  else validate_graph(mapped.graph, mapped.origins))
     click.echo(render_json(report, strict) if fmt == "json" else render_text(report, strict))
     if report.fails(strict):
         sys.exit(EXIT_INVALID)
