@@ -1,0 +1,441 @@
+"""Each subject's triples as one self-contained block of text in each of the four output formats.
+
+Every output file is ``head + separator.join(blocks) + tail``, the blocks in the format's order of
+subjects (``Format.key``), and a block depends only on its own subject's triples. A publisher can therefore
+render records in worker processes, keep the blocks of unchanged records, and write a national catalogue
+by concatenation. The bytes are those of the whole-graph writers in ``serialise``: Turtle in the
+``longturtle`` style, sorted N-Triples, flat RDF/XML, and JSON-LD in the flattened document form
+(``@context`` + ``@graph``, one node object per subject, what pyld's ``flatten`` writes, canonically sorted).
+
+Rendering is the hot path of publishing, so the text of repeated IRIs (predicates, classes, concepts,
+agents) is made once and kept in module-level dictionaries.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from operator import itemgetter
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from kustavi_dcat.namespaces import PREFIXES, RDF, XSD
+
+
+class NotRenderable(Exception):
+    """A subject this renderer cannot write as an independent block (blank node, or a predicate whose
+    namespace is not one of namespaces.PREFIXES, which RDF/XML would need an ns<N> prefix for); the caller
+    then falls back to serialise's whole-graph writers."""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    subject: str
+    """The subject IRI."""
+    texts: tuple[str, str, str, str]
+    """The subject's text in each format, in ``FORMATS`` order."""
+    prefixes: frozenset[str]
+    """Turtle prefix names this block uses (for the ``PREFIX`` head)."""
+
+
+# -- JSON-LD context and IRI compaction -------------------------------------------------------------
+
+
+@cache
+def _package_json(name: str) -> str:
+    return resources.files("kustavi_dcat.data").joinpath(name).read_text("utf-8")
+
+
+def context() -> dict[str, Any]:
+    """The JSON-LD context, inline in every document so no consumer has to fetch one."""
+    value: dict[str, Any] = json.loads(_package_json("context.json"))
+    return value
+
+
+class Compactor:
+    """IRI compaction against the inline context (prefixes only: no terms, ``@vocab`` or ``@base``).
+
+    As JSON-LD 1.1 compacts an IRI: the shortest, then lexicographically least, ``prefix:suffix`` among
+    prefixes whose IRI ends in a gen-delim and is a proper prefix of the IRI; otherwise the IRI itself.
+    """
+
+    def __init__(self, ctx: dict[str, Any]) -> None:
+        self.prefixes = [(term, iri) for term, iri in sorted(ctx.items())
+                         if isinstance(iri, str) and iri[-1:] in ":/?#[]@"]
+        self.namespaces = frozenset(iri for iri in ctx.values() if isinstance(iri, str))
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, iri: str) -> str:
+        found = self.cache.get(iri)
+        if found is None:
+            found = iri
+            best: str | None = None
+            for term, ns in self.prefixes:
+                if iri.startswith(ns) and iri != ns:
+                    candidate = f"{term}:{iri[len(ns):]}"
+                    if best is None or (len(candidate), candidate) < (len(best), best):
+                        best = candidate
+            if best is not None:
+                found = best
+            if len(self.cache) >= CACHE_LIMIT:
+                self.cache.clear()
+            self.cache[iri] = found
+        return found
+
+
+CACHE_LIMIT = 100_000
+"""Entries kept per cache of rendered IRIs; a full cache is emptied (memory stays bounded on a national
+catalogue, whose shared IRIs are soon cached again)."""
+
+_CONTEXT: dict[str, Any] = context()["@context"]
+_compact = Compactor(_CONTEXT)
+_json_str: Callable[[str], str] = json.encoder.encode_basestring
+"""A string as ``json.dumps(..., ensure_ascii=False)`` writes it (the C encoder where there is one)."""
+
+
+def _dump(value: Any, indent: str) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)`` at a given depth."""
+    if isinstance(value, str):
+        return _json_str(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = indent + "  "
+        return "{\n" + ",\n".join(f"{inner}{_json_str(k)}: {_dump(value[k], inner)}" for k in sorted(value)) + (
+            f"\n{indent}}}")
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        inner = indent + "  "
+        return "[\n" + ",\n".join(f"{inner}{_dump(v, inner)}" for v in value) + f"\n{indent}]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+# -- Names of IRIs, made once --------------------------------------------------------------------------
+
+_PN_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_TURTLE_PREFIX = {ns: prefix for prefix, ns in PREFIXES}
+
+# JSON-LD layout of the flattened document (2-space indent): nodes at 4, their keys at 6, array items at 8.
+_KEY = ",\n      "
+_ITEM = "\n        "
+
+
+def _split(iri: str) -> tuple[str, str]:
+    """Namespace and local name of an IRI (split after the last '#' or '/')."""
+    cut = max(iri.rfind("#"), iri.rfind("/")) + 1
+    return iri[:cut], iri[cut:]
+
+
+def _turtle_name(iri: str) -> tuple[str, str | None]:
+    """``prefix:local`` when the local part is a plain name in a known namespace, else ``<IRI>``."""
+    ns, local = _split(iri)
+    prefix = _TURTLE_PREFIX.get(ns)
+    if prefix is not None and _PN_LOCAL.match(local):
+        return f"{prefix}:{local}", prefix
+    return f"<{iri}>", None
+
+
+class _Iri:
+    """An IRI's text in every position it is written in."""
+
+    __slots__ = ("iri", "json_id", "json_item", "json_one", "json_type", "nt", "prefix", "ttl", "xml")
+
+    def __init__(self, term: Node) -> None:
+        if not isinstance(term, URIRef):
+            raise NotRenderable(f"{term!r} is not an IRI")
+        iri = self.iri = str(term)
+        self.nt = f"<{iri}>"
+        self.ttl, self.prefix = _turtle_name(iri)
+        self.xml = f" rdf:resource={quoteattr(iri)}/>"
+        self.json_id = _json_str(_compact(iri))
+        self.json_one = '{\n        "@id": ' + self.json_id + "\n      }"
+        self.json_item = '{\n          "@id": ' + self.json_id + "\n        }"
+        self.json_type = self.json_id if iri not in _compact.namespaces else ""  # "": pyld would use the term
+
+
+class _Predicate:
+    """A predicate's text in every format."""
+
+    __slots__ = ("iri", "json_key", "key", "nt", "prefix", "tag", "ttl")
+
+    def __init__(self, term: Node) -> None:
+        if not isinstance(term, URIRef):
+            raise NotRenderable(f"predicate {term!r} is not an IRI")
+        iri = self.iri = str(term)
+        ns, local = _split(iri)
+        prefix = _TURTLE_PREFIX.get(ns)
+        if prefix is None or not local:
+            raise NotRenderable(f"predicate {iri} is not in a namespace RDF/XML has a prefix for")
+        if iri in _compact.namespaces:
+            raise NotRenderable(f"predicate {iri} is a JSON-LD context term")
+        self.nt = f"<{iri}> "
+        self.ttl, self.prefix = _turtle_name(iri)
+        self.tag = f"{prefix}:{local}"
+        self.key = _compact(iri)
+        self.json_key = _json_str(self.key)
+
+
+_IRIS: dict[Node, _Iri] = {}
+_PREDICATES: dict[Node, _Predicate] = {}
+
+
+def _iri(term: Node) -> _Iri:
+    found = _IRIS.get(term)
+    if found is None:
+        found = _Iri(term)
+        if len(_IRIS) >= CACHE_LIMIT:
+            _IRIS.clear()
+        _IRIS[term] = found
+    return found
+
+
+def _predicate(term: Node) -> _Predicate:
+    found = _PREDICATES.get(term)
+    if found is None:
+        found = _PREDICATES[term] = _Predicate(term)
+    return found
+
+
+# -- Literals --------------------------------------------------------------------------------------------
+
+
+class _Literal:
+    """A literal's text in every format, and its sort keys."""
+
+    __slots__ = ("json", "json_item", "json_one", "node", "nt", "ttl", "ttl_key", "xml_attrs", "xml_key",
+                 "xml_text")
+
+    def __init__(self, term: Literal, prefixes: set[str]) -> None:
+        lex = str(term)
+        lang = term.language
+        datatype = term.datatype
+        self.node = term
+        self.xml_text = escape(lex)
+        nt = lex.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
+        ttl = lex.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace(
+            "\t", "\\t")
+        value = _json_str(lex)
+        self.xml_key = (lex, lang or "", str(datatype or ""))
+        if lang:
+            self.nt = f'"{nt}"@{lang}'
+            self.ttl = f'"{ttl}"@{lang}'
+            self.xml_attrs = f" xml:lang={quoteattr(lang)}"
+            tag = _json_str(lang)
+            self.json = '{"@language": ' + tag + ', "@value": ' + value + "}"
+            self.json_one = '{\n        "@language": ' + tag + ',\n        "@value": ' + value + "\n      }"
+            self.json_item = '{\n          "@language": ' + tag + ',\n          "@value": ' + value + "\n        }"
+            self.ttl_key: tuple[str, str, int] | None = (lang, lex, 0)
+        elif datatype is None or datatype == XSD.string:
+            self.nt = f'"{nt}"' if datatype is None else f'"{nt}"^^<{datatype}>'
+            self.ttl = f'"{ttl}"'
+            self.xml_attrs = "" if datatype is None else f" rdf:datatype={quoteattr(str(datatype))}"
+            self.json = self.json_one = self.json_item = value
+            self.ttl_key = ("", lex, 0 if datatype is None else 1)
+        else:
+            dt = _iri(datatype)
+            if not dt.json_type:
+                raise NotRenderable(f"datatype {datatype} is a JSON-LD context term")
+            self.nt = f'"{nt}"^^<{datatype}>'
+            self.ttl = f'"{ttl}"^^{dt.ttl}'
+            if dt.prefix is not None:
+                prefixes.add(dt.prefix)
+            self.xml_attrs = f" rdf:datatype={quoteattr(dt.iri)}"
+            self.json = '{"@type": ' + dt.json_type + ', "@value": ' + value + "}"
+            self.json_one = '{\n        "@type": ' + dt.json_type + ',\n        "@value": ' + value + "\n      }"
+            self.json_item = '{\n          "@type": ' + dt.json_type + ',\n          "@value": ' + value + (
+                "\n        }")
+            self.ttl_key = None  # ordered in value space: rdflib's comparison decides
+
+
+def _turtle_literal_order(literals: list[_Literal]) -> list[_Literal]:
+    """Literals in rdflib's term order (``longturtle``'s): for strings, plain before tagged, by tag, text."""
+    if all(lit.ttl_key is not None for lit in literals):
+        return sorted(literals, key=lambda lit: lit.ttl_key)  # type: ignore[arg-type,return-value]
+    return sorted(literals, key=lambda lit: lit.node)
+
+
+def _turtle_objects(predicate: str, objects: list[str]) -> str:
+    if len(objects) == 1:
+        return f"    {predicate} {objects[0]} ;"
+    return f"    {predicate}\n" + " ,\n".join(f"        {o}" for o in objects) + " ;"
+
+
+def _json_values(items: list[tuple[str, str, str]]) -> str:
+    """A property's value: the one value, or an array sorted by canonical JSON (item: key, one, in array)."""
+    if len(items) == 1:
+        return items[0][1]
+    items.sort(key=itemgetter(0))
+    return "[" + ",".join(_ITEM + item[2] for item in items) + "\n      ]"
+
+
+_by_iri = itemgetter(0)
+
+
+def render(subject: URIRef, pairs: Iterable[tuple[Node, Node]]) -> Block:
+    """The subject's block in every format. ``pairs``: its (predicate, object) pairs, any order, no duplicates."""
+    if not isinstance(subject, URIRef):
+        raise NotRenderable(f"subject {subject!r} is not an IRI")
+    by_predicate: dict[Node, list[Node]] = {}
+    for p, o in pairs:
+        objects = by_predicate.get(p)
+        if objects is None:
+            by_predicate[p] = [o]
+        else:
+            objects.append(o)
+    s = _IRIS.get(subject) or _Iri(subject)
+    prefixes: set[str] = set()
+    if s.prefix is not None:
+        prefixes.add(s.prefix)
+    if not by_predicate:
+        raise NotRenderable(f"{subject} has no triples")
+    predicates: list[tuple[str, _Predicate, list[Node]]] = []
+    for term, objects in by_predicate.items():
+        info = _PREDICATES.get(term)
+        if info is None:
+            info = _predicate(term)
+        predicates.append((info.iri, info, objects))
+    predicates.sort(key=_by_iri)
+    ttl = [s.ttl]
+    xml = [f"  <rdf:Description rdf:about={quoteattr(s.iri)}>"]
+    nt: list[str] = []
+    json_props: list[tuple[str, str, str]] = []
+    json_types: list[str] = []
+    subject_nt = s.nt + " "
+    for _, pred, objects in predicates:
+        iris: list[_Iri] = []
+        literals: list[_Literal] = []
+        for o in objects:
+            if type(o) is URIRef:
+                cached = _IRIS.get(o)
+                iris.append(cached if cached is not None else _iri(o))
+            elif isinstance(o, Literal):
+                literals.append(_Literal(o, prefixes))
+            else:
+                iris.append(_iri(o))  # raises for a blank node
+        if len(iris) > 1:
+            iris.sort(key=lambda i: i.iri)
+        if len(literals) > 1:
+            literals.sort(key=lambda lit: lit.xml_key)
+        tag = pred.tag
+        line = "    <" + tag
+        xml.extend(line + i.xml for i in iris)
+        xml.extend(f"{line}{lit.xml_attrs}>{lit.xml_text}</{tag}>" for lit in literals)
+        head = subject_nt + pred.nt
+        nt.extend(head + i.nt + " ." for i in iris)
+        nt.extend(head + lit.nt + " ." for lit in literals)
+        for i in iris:
+            if i.prefix is not None:
+                prefixes.add(i.prefix)
+        if pred.iri == _RDF_TYPE:
+            if literals:
+                raise NotRenderable(f"{s.iri} has a literal rdf:type")
+            ttl.insert(1, _turtle_objects("a", [i.ttl for i in iris]))
+            for i in iris:
+                if not i.json_type:
+                    raise NotRenderable(f"class {i.iri} is a JSON-LD context term")
+                json_types.append(i.json_type)
+            continue
+        if pred.prefix is not None:
+            prefixes.add(pred.prefix)
+        turtle = [i.ttl for i in iris]
+        if literals:
+            turtle.extend(lit.ttl for lit in (_turtle_literal_order(literals) if len(literals) > 1 else literals))
+        ttl.append(_turtle_objects(pred.ttl, turtle))
+        values = [('{"@id": ' + i.json_id + "}", i.json_one, i.json_item) for i in iris]
+        values.extend((lit.json, lit.json_one, lit.json_item) for lit in literals)
+        json_props.append((pred.key, pred.json_key, _json_values(values)))
+    xml.append("  </rdf:Description>\n")
+    nt.sort()
+    node = ["    {\n      \"@id\": ", s.json_id]
+    if json_types:
+        node += [_KEY, '"@type": ', json_types[0] if len(json_types) == 1 else
+                 "[" + ",".join(_ITEM + t for t in sorted(json_types)) + "\n      ]"]
+    json_props.sort(key=_by_iri)
+    for _, key, value in json_props:
+        node += [_KEY, key, ": ", value]
+    node.append("\n    }")
+    return Block(s.iri, ("\n".join(ttl) + "\n.\n", "".join(node), "\n".join(xml), "\n".join(nt)),
+                 frozenset(prefixes))
+
+
+_RDF_TYPE = str(RDF.type)
+
+
+# -- Formats -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Format:
+    """How blocks of one format make a file: ``head(prefixes) + separator.join(sorted blocks) + tail``."""
+
+    file: str
+    key: Callable[[str], str]
+    """Sort key of a block by its subject IRI: blocks are written in ascending key order."""
+    separator: str
+    """Between two consecutive blocks."""
+    tail: str
+    heading: Callable[[Collection[str]], str]
+    empty: str
+    """The whole file when there are no blocks at all (what the whole-graph writers give an empty graph)."""
+
+    def head(self, prefixes: Collection[str]) -> str:
+        """The text before the first block; ``prefixes`` is the union of the blocks' (only Turtle uses it)."""
+        return self.heading(prefixes)
+
+
+def _turtle_head(prefixes: Collection[str]) -> str:
+    return "".join(f"PREFIX {prefix}: <{ns}>\n" for prefix, ns in sorted(PREFIXES) if prefix in prefixes) + "\n"
+
+
+_JSONLD_HEAD = '{\n  "@context": ' + _dump(_CONTEXT, "  ") + ',\n  "@graph": [\n'
+_JSONLD_TAIL = "\n  ]\n}\n"
+
+_RDFXML_HEAD = "\n".join(['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"] + [
+    f"  xmlns:{prefix}={quoteattr(ns)}" for prefix, ns in sorted(PREFIXES)]) + ">\n"
+
+
+def _jsonld_key(iri: str) -> str:
+    """A node's place in ``@graph``: arrays are sorted by canonical JSON text, and a node's text begins
+    with its compacted ``@id`` (keys sorted, "@id" first), whose JSON string cannot be a prefix of another's."""
+    return _json_str(_compact(iri))
+
+
+def _ntriples_key(iri: str) -> str:
+    return f"<{iri}>"
+
+
+def _constant(text: str) -> Callable[[Collection[str]], str]:
+    return lambda prefixes: text
+
+
+def _iri_key(iri: str) -> str:
+    return iri
+
+
+FORMATS: tuple[Format, Format, Format, Format] = (
+    Format("catalog.ttl", _iri_key, "\n", "", _turtle_head, "\n"),
+    Format("catalog.jsonld", _jsonld_key, ",\n", _JSONLD_TAIL, _constant(_JSONLD_HEAD),
+           '{\n  "@context": ' + _dump(_CONTEXT, "  ") + ',\n  "@graph": []\n}\n'),
+    Format("catalog.rdf", _iri_key, "", "</rdf:RDF>\n", _constant(_RDFXML_HEAD), _RDFXML_HEAD + "</rdf:RDF>\n"),
+    Format("catalog.nt", _ntriples_key, "\n", "\n", _constant(""), "\n"),
+)
+"""The four output formats, in ``Block.texts`` order."""
+
+
+def document(fmt: Format, blocks: Iterable[Block]) -> bytes:
+    """A whole file from blocks in any order (for small graphs and tests; a publisher streams instead)."""
+    index = FORMATS.index(fmt)
+    ordered = sorted(blocks, key=lambda block: fmt.key(block.subject))
+    if not ordered:
+        return fmt.empty.encode("utf-8")
+    prefixes = frozenset().union(*(block.prefixes for block in ordered))
+    return (fmt.head(prefixes) + fmt.separator.join(block.texts[index] for block in ordered) + fmt.tail).encode(
+        "utf-8")
