@@ -21,7 +21,7 @@ from functools import cache
 from importlib import resources
 from operator import itemgetter
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -143,10 +143,21 @@ def _turtle_name(iri: str) -> tuple[str, str | None]:
     return f"<{iri}>", None
 
 
+def _attr(value: str) -> str:
+    """``quoteattr(value)`` without its work for the usual value that needs no escaping."""
+    if _PLAIN_ATTR.match(value):
+        return f'"{value}"'
+    return quoteattr(value)
+
+
+_PLAIN_ATTR = re.compile(r"[^&<>\"\n\r\t]*\Z")
+
+
 class _Iri:
     """An IRI's text in every position it is written in."""
 
-    __slots__ = ("iri", "json_id", "json_item", "json_one", "json_type", "nt", "prefix", "ttl", "xml")
+    __slots__ = ("iri", "json", "json_id", "json_item", "json_one", "json_type", "nt", "order", "prefix", "ttl",
+                 "turtle_order", "xml")
 
     def __init__(self, term: Node) -> None:
         if not isinstance(term, URIRef):
@@ -154,17 +165,20 @@ class _Iri:
         iri = self.iri = str(term)
         self.nt = f"<{iri}>"
         self.ttl, self.prefix = _turtle_name(iri)
-        self.xml = f" rdf:resource={quoteattr(iri)}/>"
+        self.xml = f" rdf:resource={_attr(iri)}/>"
         self.json_id = _json_str(_compact(iri))
+        self.json = '{"@id": ' + self.json_id + "}"
         self.json_one = '{\n        "@id": ' + self.json_id + "\n      }"
         self.json_item = '{\n          "@id": ' + self.json_id + "\n        }"
         self.json_type = self.json_id if iri not in _compact.namespaces else ""  # "": pyld would use the term
+        self.order: tuple[str, ...] = ("1", iri)
+        self.turtle_order: tuple[int, str, str, int] | None = (0, iri, "", 0)
 
 
 class _Predicate:
     """A predicate's text in every format."""
 
-    __slots__ = ("iri", "json_key", "key", "nt", "prefix", "tag", "ttl")
+    __slots__ = ("iri", "json_key", "key", "nt", "prefix", "tag", "ttl", "xml")
 
     def __init__(self, term: Node) -> None:
         if not isinstance(term, URIRef):
@@ -179,12 +193,62 @@ class _Predicate:
         self.nt = f"<{iri}> "
         self.ttl, self.prefix = _turtle_name(iri)
         self.tag = f"{prefix}:{local}"
+        self.xml = f"    <{self.tag}"
         self.key = _compact(iri)
         self.json_key = _json_str(self.key)
 
 
+class _Literal:
+    """A literal's text in every format, and its sort keys."""
+
+    __slots__ = ("json", "json_item", "json_one", "node", "nt", "order", "prefix", "ttl", "turtle_order", "xml",
+                 "xml_text")
+
+    def __init__(self, term: Literal, lex: str, lang: str | None, datatype: URIRef | None) -> None:
+        self.node = term
+        self.prefix: str | None = None
+        self.xml_text = lex.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;") + "</"
+        nt = lex.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
+        ttl = lex.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace(
+            "\t", "\\t")
+        value = _json_str(lex)
+        self.order: tuple[str, ...] = ("2", lex, lang or "", str(datatype or ""))
+        if lang:
+            self.nt = f'"{nt}"@{lang}'
+            self.ttl = f'"{ttl}"@{lang}'
+            self.xml = f" xml:lang={_attr(lang)}>"
+            tag = _json_str(lang)
+            self.json = '{"@language": ' + tag + ', "@value": ' + value + "}"
+            self.json_one = '{\n        "@language": ' + tag + ',\n        "@value": ' + value + "\n      }"
+            self.json_item = '{\n          "@language": ' + tag + ',\n          "@value": ' + value + "\n        }"
+            self.turtle_order: tuple[int, str, str, int] | None = (1, lang, lex, 0)
+        elif datatype is None or datatype == XSD.string:
+            self.nt = f'"{nt}"' if datatype is None else f'"{nt}"^^<{datatype}>'
+            self.ttl = f'"{ttl}"'
+            self.xml = ">" if datatype is None else f" rdf:datatype={_attr(str(datatype))}>"
+            self.json = self.json_one = self.json_item = value
+            self.turtle_order = (1, "", lex, 0 if datatype is None else 1)
+        else:
+            dt = _iri(datatype)
+            if not dt.json_type:
+                raise NotRenderable(f"datatype {datatype} is a JSON-LD context term")
+            self.nt = f'"{nt}"^^<{datatype}>'
+            self.ttl = f'"{ttl}"^^{dt.ttl}'
+            self.prefix = dt.prefix
+            self.xml = f" rdf:datatype={_attr(dt.iri)}>"
+            self.json = '{"@type": ' + dt.json_type + ', "@value": ' + value + "}"
+            self.json_one = '{\n        "@type": ' + dt.json_type + ',\n        "@value": ' + value + "\n      }"
+            self.json_item = '{\n          "@type": ' + dt.json_type + ',\n          "@value": ' + value + (
+                "\n        }")
+            self.turtle_order = None  # ordered in value space: rdflib's comparison decides
+
+
 _IRIS: dict[Node, _Iri] = {}
 _PREDICATES: dict[Node, _Predicate] = {}
+_LITERALS: dict[tuple[str, str | None, URIRef | None], _Literal] = {}
+"""Short literals (keywords, titles, codes) repeat across records; long ones (descriptions) rarely do."""
+
+LITERAL_CACHE_MAX_LENGTH = 100
 
 
 def _iri(term: Node) -> _Iri:
@@ -200,83 +264,54 @@ def _iri(term: Node) -> _Iri:
 def _predicate(term: Node) -> _Predicate:
     found = _PREDICATES.get(term)
     if found is None:
-        found = _PREDICATES[term] = _Predicate(term)
+        found = _Predicate(term)
+        if len(_PREDICATES) >= CACHE_LIMIT:
+            _PREDICATES.clear()
+        _PREDICATES[term] = found
     return found
 
 
-# -- Literals --------------------------------------------------------------------------------------------
+def _literal(term: Literal) -> _Literal:
+    lex = str(term)
+    key = (lex, term.language, term.datatype)
+    found = _LITERALS.get(key)
+    if found is None:
+        found = _Literal(term, *key)
+        if len(lex) <= LITERAL_CACHE_MAX_LENGTH:
+            if len(_LITERALS) >= CACHE_LIMIT:
+                _LITERALS.clear()
+            _LITERALS[key] = found
+    return found
 
 
-class _Literal:
-    """A literal's text in every format, and its sort keys."""
-
-    __slots__ = ("json", "json_item", "json_one", "node", "nt", "ttl", "ttl_key", "xml_attrs", "xml_key",
-                 "xml_text")
-
-    def __init__(self, term: Literal, prefixes: set[str]) -> None:
-        lex = str(term)
-        lang = term.language
-        datatype = term.datatype
-        self.node = term
-        self.xml_text = escape(lex)
-        nt = lex.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
-        ttl = lex.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace(
-            "\t", "\\t")
-        value = _json_str(lex)
-        self.xml_key = (lex, lang or "", str(datatype or ""))
-        if lang:
-            self.nt = f'"{nt}"@{lang}'
-            self.ttl = f'"{ttl}"@{lang}'
-            self.xml_attrs = f" xml:lang={quoteattr(lang)}"
-            tag = _json_str(lang)
-            self.json = '{"@language": ' + tag + ', "@value": ' + value + "}"
-            self.json_one = '{\n        "@language": ' + tag + ',\n        "@value": ' + value + "\n      }"
-            self.json_item = '{\n          "@language": ' + tag + ',\n          "@value": ' + value + "\n        }"
-            self.ttl_key: tuple[str, str, int] | None = (lang, lex, 0)
-        elif datatype is None or datatype == XSD.string:
-            self.nt = f'"{nt}"' if datatype is None else f'"{nt}"^^<{datatype}>'
-            self.ttl = f'"{ttl}"'
-            self.xml_attrs = "" if datatype is None else f" rdf:datatype={quoteattr(str(datatype))}"
-            self.json = self.json_one = self.json_item = value
-            self.ttl_key = ("", lex, 0 if datatype is None else 1)
-        else:
-            dt = _iri(datatype)
-            if not dt.json_type:
-                raise NotRenderable(f"datatype {datatype} is a JSON-LD context term")
-            self.nt = f'"{nt}"^^<{datatype}>'
-            self.ttl = f'"{ttl}"^^{dt.ttl}'
-            if dt.prefix is not None:
-                prefixes.add(dt.prefix)
-            self.xml_attrs = f" rdf:datatype={quoteattr(dt.iri)}"
-            self.json = '{"@type": ' + dt.json_type + ', "@value": ' + value + "}"
-            self.json_one = '{\n        "@type": ' + dt.json_type + ',\n        "@value": ' + value + "\n      }"
-            self.json_item = '{\n          "@type": ' + dt.json_type + ',\n          "@value": ' + value + (
-                "\n        }")
-            self.ttl_key = None  # ordered in value space: rdflib's comparison decides
+def _object(term: Node) -> _Iri | _Literal:
+    if type(term) is URIRef:
+        found = _IRIS.get(term)
+        return found if found is not None else _iri(term)
+    if isinstance(term, Literal):
+        return _literal(term)
+    return _iri(term)  # raises for a blank node
 
 
-def _turtle_literal_order(literals: list[_Literal]) -> list[_Literal]:
-    """Literals in rdflib's term order (``longturtle``'s): for strings, plain before tagged, by tag, text."""
-    if all(lit.ttl_key is not None for lit in literals):
-        return sorted(literals, key=lambda lit: lit.ttl_key)  # type: ignore[arg-type,return-value]
-    return sorted(literals, key=lambda lit: lit.node)
+def _order(item: _Iri | _Literal) -> tuple[str, ...]:
+    return item.order
 
 
-def _turtle_objects(predicate: str, objects: list[str]) -> str:
-    if len(objects) == 1:
-        return f"    {predicate} {objects[0]} ;"
-    return f"    {predicate}\n" + " ,\n".join(f"        {o}" for o in objects) + " ;"
+def _turtle_order(items: list[_Iri | _Literal]) -> list[_Iri | _Literal]:
+    """Objects in rdflib's term order (``longturtle``'s): IRIs by text, then literals; strings plain before
+    tagged, by tag, then text; other datatypes by rdflib's comparison in value space."""
+    keys = [item.turtle_order for item in items]
+    if None in keys:
+        return sorted(items, key=lambda item: item.node if isinstance(item, _Literal) else URIRef(item.iri))
+    return [item for _, item in sorted(zip(keys, items, strict=True), key=itemgetter(0))]
 
 
-def _json_values(items: list[tuple[str, str, str]]) -> str:
-    """A property's value: the one value, or an array sorted by canonical JSON (item: key, one, in array)."""
-    if len(items) == 1:
-        return items[0][1]
-    items.sort(key=itemgetter(0))
-    return "[" + ",".join(_ITEM + item[2] for item in items) + "\n      ]"
+def _by_json(item: _Iri | _Literal) -> str:
+    return item.json
 
 
 _by_iri = itemgetter(0)
+_RDF_TYPE = str(RDF.type)
 
 
 def render(subject: URIRef, pairs: Iterable[tuple[Node, Node]]) -> Block:
@@ -290,12 +325,10 @@ def render(subject: URIRef, pairs: Iterable[tuple[Node, Node]]) -> Block:
             by_predicate[p] = [o]
         else:
             objects.append(o)
-    s = _IRIS.get(subject) or _Iri(subject)
-    prefixes: set[str] = set()
-    if s.prefix is not None:
-        prefixes.add(s.prefix)
     if not by_predicate:
         raise NotRenderable(f"{subject} has no triples")
+    s = _IRIS.get(subject) or _Iri(subject)
+    prefixes: set[str | None] = {s.prefix}
     predicates: list[tuple[str, _Predicate, list[Node]]] = []
     for term, objects in by_predicate.items():
         info = _PREDICATES.get(term)
@@ -303,70 +336,65 @@ def render(subject: URIRef, pairs: Iterable[tuple[Node, Node]]) -> Block:
             info = _predicate(term)
         predicates.append((info.iri, info, objects))
     predicates.sort(key=_by_iri)
-    ttl = [s.ttl]
-    xml = [f"  <rdf:Description rdf:about={quoteattr(s.iri)}>"]
+    ttl = [s.ttl, ""]
+    xml = [f"  <rdf:Description rdf:about={_attr(s.iri)}>"]
     nt: list[str] = []
     json_props: list[tuple[str, str, str]] = []
-    json_types: list[str] = []
+    types: list[_Iri | _Literal] = []
     subject_nt = s.nt + " "
     for _, pred, objects in predicates:
-        iris: list[_Iri] = []
-        literals: list[_Literal] = []
-        for o in objects:
-            if type(o) is URIRef:
-                cached = _IRIS.get(o)
-                iris.append(cached if cached is not None else _iri(o))
-            elif isinstance(o, Literal):
-                literals.append(_Literal(o, prefixes))
-            else:
-                iris.append(_iri(o))  # raises for a blank node
-        if len(iris) > 1:
-            iris.sort(key=lambda i: i.iri)
-        if len(literals) > 1:
-            literals.sort(key=lambda lit: lit.xml_key)
-        tag = pred.tag
-        line = "    <" + tag
-        xml.extend(line + i.xml for i in iris)
-        xml.extend(f"{line}{lit.xml_attrs}>{lit.xml_text}</{tag}>" for lit in literals)
         head = subject_nt + pred.nt
-        nt.extend(head + i.nt + " ." for i in iris)
-        nt.extend(head + lit.nt + " ." for lit in literals)
-        for i in iris:
-            if i.prefix is not None:
-                prefixes.add(i.prefix)
-        if pred.iri == _RDF_TYPE:
-            if literals:
-                raise NotRenderable(f"{s.iri} has a literal rdf:type")
-            ttl.insert(1, _turtle_objects("a", [i.ttl for i in iris]))
-            for i in iris:
-                if not i.json_type:
-                    raise NotRenderable(f"class {i.iri} is a JSON-LD context term")
-                json_types.append(i.json_type)
-            continue
-        if pred.prefix is not None:
+        if len(objects) == 1:
+            item = _object(objects[0])
+            prefixes.add(item.prefix)
+            nt.append(head + item.nt + " .")
+            if type(item) is _Iri:
+                xml.append(pred.xml + item.xml)
+            else:
+                xml.append(pred.xml + item.xml + item.xml_text + pred.tag + ">")  # type: ignore[union-attr]
+            if pred.iri == _RDF_TYPE:
+                types.append(item)
+                continue
             prefixes.add(pred.prefix)
-        turtle = [i.ttl for i in iris]
-        if literals:
-            turtle.extend(lit.ttl for lit in (_turtle_literal_order(literals) if len(literals) > 1 else literals))
-        ttl.append(_turtle_objects(pred.ttl, turtle))
-        values = [('{"@id": ' + i.json_id + "}", i.json_one, i.json_item) for i in iris]
-        values.extend((lit.json, lit.json_one, lit.json_item) for lit in literals)
-        json_props.append((pred.key, pred.json_key, _json_values(values)))
+            ttl.append(f"    {pred.ttl} {item.ttl} ;")
+            json_props.append((pred.key, pred.json_key, item.json_one))
+            continue
+        items = [_object(o) for o in objects]
+        items.sort(key=_order)
+        for item in items:
+            prefixes.add(item.prefix)
+            nt.append(head + item.nt + " .")
+            if type(item) is _Iri:
+                xml.append(pred.xml + item.xml)
+            else:
+                xml.append(pred.xml + item.xml + item.xml_text + pred.tag + ">")  # type: ignore[union-attr]
+        if pred.iri == _RDF_TYPE:
+            types = items
+            continue
+        prefixes.add(pred.prefix)
+        ttl.append(f"    {pred.ttl}\n" + " ,\n".join("        " + item.ttl for item in _turtle_order(items)) + " ;")
+        items.sort(key=_by_json)
+        json_props.append((pred.key, pred.json_key,
+                           "[" + ",".join(_ITEM + item.json_item for item in items) + "\n      ]"))
     xml.append("  </rdf:Description>\n")
     nt.sort()
     node = ["    {\n      \"@id\": ", s.json_id]
-    if json_types:
-        node += [_KEY, '"@type": ', json_types[0] if len(json_types) == 1 else
-                 "[" + ",".join(_ITEM + t for t in sorted(json_types)) + "\n      ]"]
+    if types:
+        if any(type(t) is not _Iri or not t.json_type for t in types):
+            raise NotRenderable(f"{s.iri} has a literal rdf:type or one that is a JSON-LD context term")
+        ttl[1] = "    a " + types[0].ttl + " ;" if len(types) == 1 else (
+            "    a\n" + " ,\n".join("        " + t.ttl for t in types) + " ;")
+        node += [_KEY, '"@type": ', types[0].json_type if len(types) == 1 else  # type: ignore[union-attr]
+                 "[" + ",".join(_ITEM + t for t in sorted(t.json_type for t in types)) + "\n      ]"]  # type: ignore[union-attr]
+    else:
+        del ttl[1]
     json_props.sort(key=_by_iri)
     for _, key, value in json_props:
         node += [_KEY, key, ": ", value]
     node.append("\n    }")
+    prefixes.discard(None)
     return Block(s.iri, ("\n".join(ttl) + "\n.\n", "".join(node), "\n".join(xml), "\n".join(nt)),
-                 frozenset(prefixes))
-
-
-_RDF_TYPE = str(RDF.type)
+                 frozenset(prefixes))  # type: ignore[arg-type]
 
 
 # -- Formats -------------------------------------------------------------------------------------------
