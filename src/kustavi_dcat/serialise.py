@@ -1,13 +1,14 @@
 """Serialise stage: one graph, four files, byte-identical for the same graph, in time linear in its size.
 
-Every writer works from the triples grouped by subject and sorted once (``Sorted``), so a catalogue of
-100,000 datasets costs a hundred times what one of 1,000 does. N-Triples are sorted lines, written as
-rdflib writes them; RDF/XML is one ``rdf:Description`` per subject; Turtle is one block per subject in
-the ``longturtle`` style (prefixed names, one predicate per line); JSON-LD is the catalogue framed with
-the top catalogue at the root and every other node embedded once (what pyld's framing with
-``@embed: @once`` and ``ordered`` gives), compacted with the inline context and dumped with sorted keys.
-The pyld and rdflib writers these replace stay here (``plain_*``) as the baseline the benchmarks and
-tests compare against; pyld's document loader refuses every URL.
+Every file is its format's head, one block of text per subject in the format's order, and its tail
+(``render``): Turtle in the ``longturtle`` style (prefixed names, one predicate per line), sorted
+N-Triples as rdflib writes them, RDF/XML with one ``rdf:Description`` per subject, and JSON-LD in the
+flattened document form: the inline context and a ``@graph`` of one node object per subject, compacted,
+every array sorted by its items' JSON text (what pyld's ``flatten`` gives, normalised by ``_canonical``).
+A graph that ``render`` cannot write block by block (blank nodes, predicates outside the project's
+namespaces) is written by the whole-graph writers here (``whole_*``), which give the same bytes where both
+apply. The pyld and rdflib writers these replace stay here (``plain_*``) as the baseline the benchmarks
+and tests compare against; pyld's document loader refuses every URL.
 """
 
 from __future__ import annotations
@@ -15,10 +16,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -26,8 +25,16 @@ from pyld import jsonld
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kustavi_dcat.namespaces import DCAT, PREFIXES, RDF, XSD
+from kustavi_dcat import render
+from kustavi_dcat.namespaces import PREFIXES, RDF, XSD
+from kustavi_dcat.render import Block, NotRenderable, context
 from kustavi_dcat.triples import Triples
+
+__all__ = [
+    "BACKGROUND_MIN_TRIPLES", "FORMATS", "PLAIN_WRITERS", "WRITERS", "Sorted", "Writers", "blocks", "context",
+    "plain_jsonld", "plain_ntriples", "plain_turtle", "refuse_urls", "serialise_all", "to_jsonld", "to_ntriples",
+    "to_rdfxml", "to_turtle", "whole_ntriples", "whole_rdfxml", "whole_turtle",
+]
 
 FORMATS: dict[str, str] = {
     "catalog.ttl": "turtle",
@@ -39,58 +46,94 @@ FORMATS: dict[str, str] = {
 
 
 def refuse_urls(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
-    """pyld document loader: no network, ever. Contexts and frames ship with the package."""
+    """pyld document loader: no network, ever. The context ships with the package."""
     raise jsonld.JsonLdError(f"refusing to load {url}: documents are never fetched", "loading document failed",
                              code="loading document failed")
 
 
-@cache
-def _package_json(name: str) -> str:
-    return resources.files("kustavi_dcat.data").joinpath(name).read_text("utf-8")
+# -- The fast writers: blocks by subject ---------------------------------------------------------------
+
+def _pairs_by_subject(graph: Graph | Triples | Sorted) -> Iterator[tuple[Node, Iterable[tuple[Node, Node]]]]:
+    if isinstance(graph, Sorted):
+        yield from graph.subjects
+    elif isinstance(graph, Triples):
+        for s, by_predicate in graph.spo.items():
+            yield s, [(p, o) for p, objects in by_predicate.items() for o in objects]
+    else:
+        by_subject: dict[Node, list[tuple[Node, Node]]] = {}
+        for s, p, o in graph:
+            pairs = by_subject.get(s)
+            if pairs is None:
+                by_subject[s] = [(p, o)]
+            else:
+                pairs.append((p, o))
+        yield from by_subject.items()
 
 
-def context() -> dict[str, Any]:
-    """The JSON-LD context, inline in every document so no consumer has to fetch one."""
-    value: dict[str, Any] = json.loads(_package_json("context.json"))
-    return value
+def blocks(graph: Graph | Triples | Sorted) -> list[Block] | None:
+    """Every subject's block, or None when some subject cannot be written as a block (``NotRenderable``)."""
+    try:
+        return [render.render(s, pairs) for s, pairs in _pairs_by_subject(graph)]  # type: ignore[arg-type]
+    except NotRenderable:
+        return None
 
 
-def frame() -> dict[str, Any]:
-    value: dict[str, Any] = json.loads(_package_json("frame.json"))
-    return value
+def _file(index: int, graph: Graph | Triples | Sorted, rendered: list[Block] | None) -> bytes:
+    """One format's file: from the blocks, or by the whole-graph writer when there are none."""
+    if rendered is not None:
+        return render.document(render.FORMATS[index], rendered)
+    if index == 1:
+        return plain_jsonld(graph if isinstance(graph, Graph) else _graph_of(graph))  # pyld relabels blank nodes
+    return _WHOLE[index](graph)
 
 
-def _sorted_graph(graph: Graph) -> Graph:
-    """A copy whose insertion order is sorted, so order-preserving serialisers write the same bytes."""
-    out = Graph()
-    for prefix, ns in PREFIXES:
-        out.bind(prefix, ns, override=True, replace=True)
-    for triple in sorted(graph, key=_triple_key):
-        out.add(triple)
-    return out
+def to_turtle(graph: Graph | Triples | Sorted) -> bytes:
+    """Turtle, one block per subject, subjects sorted; ``a`` first, then predicates by IRI, objects in
+    rdflib's order.
+
+    The object order is the one rdflib's ``longturtle`` used, and it matters: a CKAN harvester keeps the
+    first of several names it reads (e.g. ``foaf:name`` of the publisher).
+    """
+    return _file(0, graph, blocks(graph))
 
 
-def _term_key(term: Node) -> tuple[str, ...]:
-    if isinstance(term, Literal):
-        return ("2", str(term), term.language or "", str(term.datatype or ""))
-    return ("1" if isinstance(term, URIRef) else "0", str(term))
+def to_jsonld(graph: Graph | Triples | Sorted) -> bytes:
+    """Flattened JSON-LD: the inline context and one node object per subject in ``@graph``, all sorted.
+
+    The same bytes as pyld's ``flatten`` (``plain_jsonld``) in linear time, with one deliberate difference:
+    pyld lower-cases language tags; this writer keeps them as the graph has them.
+    """
+    return _file(1, graph, blocks(graph))
 
 
-def _triple_key(triple: tuple[Node, Node, Node]) -> tuple[tuple[str, ...], ...]:
-    return tuple(_term_key(t) for t in triple)
+def to_rdfxml(graph: Graph | Triples | Sorted) -> bytes:
+    """Flat RDF/XML, one ``rdf:Description`` per subject, everything sorted.
+
+    rdflib's XML writers iterate hash-ordered sets, so their bytes change between runs; this one does not.
+    """
+    return _file(2, graph, blocks(graph))
 
 
-def plain_turtle(graph: Graph) -> bytes:
-    """rdflib's ``longturtle`` (the baseline: its subject ordering makes it slower than linear)."""
-    return _sorted_graph(graph).serialize(format="longturtle", encoding="utf-8")
+def to_ntriples(graph: Graph | Triples | Sorted) -> bytes:
+    """Sorted N-Triples lines (the same bytes as rdflib's writer, sorted)."""
+    return _file(3, graph, blocks(graph))
 
 
-def plain_ntriples(graph: Graph) -> bytes:
-    """rdflib's N-Triples writer, lines sorted (the baseline)."""
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted(line for line in text.splitlines() if line.strip())
-    return ("\n".join(lines) + "\n").encode("utf-8")
+WRITERS: dict[str, Callable[[Graph | Triples | Sorted], bytes]] = {
+    "catalog.ttl": to_turtle,
+    "catalog.jsonld": to_jsonld,
+    "catalog.rdf": to_rdfxml,
+    "catalog.nt": to_ntriples,
+}
 
+
+def serialise_all(graph: Graph | Triples | Sorted) -> dict[str, bytes]:
+    """Every output file's bytes, by file name (each subject rendered once for all four)."""
+    rendered = blocks(graph)
+    return {fmt.file: _file(i, graph, rendered) for i, fmt in enumerate(render.FORMATS)}
+
+
+# -- Whole-graph writers: the fallback for what blocks cannot write ------------------------------------
 
 Triple = tuple[Node, Node, Node]
 
@@ -130,7 +173,12 @@ def _sorted_of(graph: Graph | Triples | Sorted) -> Sorted:
     return graph if isinstance(graph, Sorted) else Sorted.of(graph)
 
 
-# -- N-Triples -----------------------------------------------------------------------------------
+def _graph_of(graph: Triples | Sorted) -> Graph:
+    g = Graph()
+    for s, pairs in _pairs_by_subject(graph):
+        for p, o in pairs:
+            g.add((s, p, o))
+    return g
 
 
 def _nt_literal(o: Literal) -> str:
@@ -149,8 +197,8 @@ def _nt(term: Node) -> str:
     return f"_:{term}" if isinstance(term, BNode) else f"<{term}>"
 
 
-def to_ntriples(graph: Graph | Sorted) -> bytes:
-    """Sorted N-Triples lines (the same bytes as rdflib's writer, sorted)."""
+def whole_ntriples(graph: Graph | Triples | Sorted) -> bytes:
+    """Sorted N-Triples lines (the same bytes as rdflib's writer, sorted), blank nodes included."""
     lines: list[str] = []
     for s, pairs in _sorted_of(graph).subjects:
         subject = _nt(s) + " "
@@ -158,8 +206,6 @@ def to_ntriples(graph: Graph | Sorted) -> bytes:
     lines.sort()
     return ("\n".join(lines) + "\n").encode("utf-8")
 
-
-# -- Turtle --------------------------------------------------------------------------------------
 
 _PN_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
@@ -199,7 +245,7 @@ class _Names:
         return text
 
 
-def to_turtle(graph: Graph | Sorted) -> bytes:
+def whole_turtle(graph: Graph | Triples | Sorted) -> bytes:
     """One block per subject, subjects sorted; ``a`` first, then predicates by IRI, objects in rdflib's order.
 
     The object order is the one rdflib's ``longturtle`` used, and it matters: a CKAN harvester keeps the
@@ -232,8 +278,8 @@ def _turtle_objects(predicate: str, objects: list[str]) -> str:
     return f"    {predicate}\n" + " ,\n".join(f"        {o}" for o in objects) + " ;"
 
 
-def to_rdfxml(graph: Graph | Sorted) -> bytes:
-    """Flat RDF/XML, one ``rdf:Description`` per subject, everything sorted.
+def whole_rdfxml(graph: Graph | Triples | Sorted) -> bytes:
+    """Flat RDF/XML, one ``rdf:Description`` per subject, everything sorted; other namespaces as ``ns<N>``.
 
     rdflib's XML writers iterate hash-ordered sets, so their bytes change between runs; this one does not.
     """
@@ -272,23 +318,63 @@ def _split(predicate: Node) -> tuple[str, str]:
     return text[:cut], text[cut:]
 
 
+
+
+_WHOLE: dict[int, Callable[[Graph | Triples | Sorted], bytes]] = {0: whole_turtle, 2: whole_rdfxml, 3: whole_ntriples}
+
+
+# -- Baselines: rdflib's and pyld's writers ---------------------------------------------------------------
+
+def _sorted_graph(graph: Graph) -> Graph:
+    """A copy whose insertion order is sorted, so order-preserving serialisers write the same bytes."""
+    out = Graph()
+    for prefix, ns in PREFIXES:
+        out.bind(prefix, ns, override=True, replace=True)
+    for triple in sorted(graph, key=_triple_key):
+        out.add(triple)
+    return out
+
+
+def _term_key(term: Node) -> tuple[str, ...]:
+    if isinstance(term, Literal):
+        return ("2", str(term), term.language or "", str(term.datatype or ""))
+    return ("1" if isinstance(term, URIRef) else "0", str(term))
+
+
+def _triple_key(triple: tuple[Node, Node, Node]) -> tuple[tuple[str, ...], ...]:
+    return tuple(_term_key(t) for t in triple)
+
+
+def plain_turtle(graph: Graph) -> bytes:
+    """rdflib's ``longturtle`` (the baseline: its subject ordering makes it slower than linear)."""
+    return _sorted_graph(graph).serialize(format="longturtle", encoding="utf-8")
+
+
+def plain_ntriples(graph: Graph) -> bytes:
+    """rdflib's N-Triples writer, lines sorted (the baseline)."""
+    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    lines = sorted(line for line in text.splitlines() if line.strip())
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+
+
 def plain_jsonld(graph: Graph) -> bytes:
-    """Compact, framed JSON-LD by pyld (the baseline ``to_jsonld`` reproduces byte for byte)."""
-    options = {"documentLoader": refuse_urls}
-    expanded = _expanded(graph)
-    ctx = context()
-    framed = jsonld.frame(expanded, {**ctx, **frame()}, {**options, "omitGraph": True, "ordered": True})
-    framed["@context"] = ctx["@context"]
-    return (json.dumps(_canonical(framed), ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    """Flattened, compacted JSON-LD by pyld, arrays sorted (the baseline ``to_jsonld`` reproduces)."""
+    options = {"documentLoader": refuse_urls, "ordered": True}
+    flattened = jsonld.flatten(_expanded(graph), context(), options)
+    if "@graph" not in flattened:  # one node: keep the document's one shape
+        flattened = {"@context": flattened.pop("@context"), "@graph": [flattened]}
+    return (json.dumps(_canonical(flattened), ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
 def _expanded(graph: Graph) -> list[dict[str, Any]]:
     """Expanded JSON-LD straight from the graph (pyld's N-Quads reader is several times slower)."""
     nodes: dict[str, dict[str, Any]] = {}
     for s, p, o in sorted(graph, key=_triple_key):
-        node = nodes.setdefault(str(s), {"@id": str(s)})
+        node = nodes.setdefault(_id(s), {"@id": _id(s)})
         if p == RDF.type:
-            node.setdefault("@type", []).append(str(o))
+            node.setdefault("@type", []).append(_id(o))
             continue
         node.setdefault(str(p), []).append(_value(o))
     return list(nodes.values())
@@ -302,7 +388,12 @@ def _value(o: Node) -> dict[str, str]:
         elif o.datatype is not None and o.datatype != XSD.string:
             value["@type"] = str(o.datatype)
         return value
-    return {"@id": str(o)}
+    return {"@id": _id(o)}
+
+
+def _id(term: Node) -> str:
+    """A node's ``@id``: blank nodes as ``_:label`` (pyld relabels them), IRIs as they are."""
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
 
 
 def _canonical(value: Any) -> Any:
@@ -315,206 +406,43 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-class _Compactor:
-    """IRI compaction against the inline context (prefixes only: no terms, ``@vocab`` or ``@base``).
-
-    As JSON-LD 1.1 compacts an IRI: the shortest, then lexicographically least, ``prefix:suffix`` among
-    prefixes whose IRI ends in a gen-delim and is a proper prefix of the IRI; otherwise the IRI itself.
-    """
-
-    def __init__(self, ctx: dict[str, Any]) -> None:
-        self.prefixes = [(term, iri) for term, iri in sorted(ctx.items())
-                         if isinstance(iri, str) and iri[-1:] in ":/?#[]@"]
-        self.cache: dict[str, str] = {}
-
-    def __call__(self, iri: str) -> str:
-        found = self.cache.get(iri)
-        if found is None:
-            found = iri
-            best: str | None = None
-            for term, ns in self.prefixes:
-                if iri.startswith(ns) and iri != ns:
-                    candidate = f"{term}:{iri[len(ns):]}"
-                    if best is None or (len(candidate), candidate) < (len(best), best):
-                        best = candidate
-            if best is not None:
-                found = best
-            self.cache[iri] = found
-        return found
-
-
-def to_jsonld(graph: Graph | Sorted) -> bytes:
-    """Compact JSON-LD, the top catalogue at the root and every other node embedded where first reached.
-
-    The same bytes as pyld's framing (``plain_jsonld``) in linear time: the frame selects the catalogues
-    that have sub-catalogues (``dcat:catalog``), and from there, properties in sorted order and values in
-    sorted order, each node is embedded the first time it is reached and referred to by ``@id`` after.
-    One deliberate difference: pyld lower-cases language tags; this writer keeps them as the graph has them.
-    """
-    data = _sorted_of(graph)
-    if any(isinstance(t, BNode) for s, pairs in data.subjects for t in (s, *(o for _, o in pairs))):
-        return plain_jsonld(graph if isinstance(graph, Graph) else _graph_of(data))  # pyld relabels blank nodes
-    ctx = context()["@context"]
-    compact = _Compactor(ctx)
-    nodes = {s: pairs for s, pairs in data.subjects}
-    roots = sorted(str(s) for s, pairs in data.subjects
-                   if (RDF.type, DCAT.Catalog) in pairs and any(p == DCAT.catalog for p, _ in pairs))
-    embedded: set[str] = set()
-    outputs = [_embed(URIRef(root), nodes, embedded, compact) for root in roots]
-    if len(outputs) == 1:
-        document: dict[str, Any] = outputs[0]
-    else:
-        document = {"@graph": outputs}
-    document["@context"] = ctx
-    return (_dump(_canonical_fast(document), "") + "\n").encode("utf-8")
-
-
-def _graph_of(data: Sorted) -> Graph:
-    g = Graph()
-    for s, pairs in data.subjects:
-        for p, o in pairs:
-            g.add((s, p, o))
-    return g
-
-
-def _embed(node: Node, nodes: dict[Node, tuple[tuple[Node, Node], ...]], embedded: set[str],
-           compact: _Compactor) -> dict[str, Any]:
-    """A node object with its values; nodes not embedded before are embedded here (depth first)."""
-    key = str(node)
-    out: dict[str, Any] = {"@id": compact(key)}
-    embedded.add(key)
-    by_property: dict[str, list[Any]] = {}
-    for p, o in nodes.get(node, ()):
-        if p == RDF.type:
-            by_property.setdefault("@type", []).append(compact(str(o)))
-        else:
-            by_property.setdefault(str(p), []).append(o)
-    for prop in sorted(by_property):
-        values = by_property[prop]
-        if prop == "@type":
-            out["@type"] = values[0] if len(values) == 1 else values
-            continue
-        items: list[Any] = []
-        for o in values:
-            if isinstance(o, Literal):
-                items.append(_compact_value(o, compact))
-            elif str(o) in embedded or o not in nodes:
-                items.append({"@id": compact(str(o))})
-            else:
-                items.append(_embed(o, nodes, embedded, compact))
-        out[compact(prop)] = items[0] if len(items) == 1 else items
-    return out
-
-
-def _compact_value(o: Literal, compact: _Compactor) -> Any:
-    if o.language:
-        return {"@language": o.language, "@value": str(o)}
-    if o.datatype is not None and o.datatype != XSD.string:
-        return {"@type": compact(str(o.datatype)), "@value": str(o)}
-    return str(o)
-
-
-def _canonical_fast(value: Any) -> Any:
-    """``_canonical`` in linear time: each item's sort key is built once, from its children's keys."""
-    return _canonical_keyed(value)[0]
-
-
-def _canonical_keyed(value: Any) -> tuple[Any, str]:
-    """The canonical value and its ``json.dumps(value, sort_keys=True, ensure_ascii=False)`` text."""
-    if isinstance(value, str):
-        return value, _json_str(value)
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        parts: list[tuple[str, str]] = []
-        for k, v in value.items():
-            canon, text = _canonical_keyed(v)
-            out[k] = canon
-            parts.append((k, text))
-        parts.sort()
-        return out, "{" + ", ".join(f"{_json_str(k)}: {text}" for k, text in parts) + "}"
-    if isinstance(value, list):
-        keyed: list[tuple[str, int, Any]] = []
-        for i, v in enumerate(value):
-            canon, text = _canonical_keyed(v)
-            keyed.append((text, i, canon))
-        keyed.sort(key=lambda item: (item[0], item[1]))
-        return [item[2] for item in keyed], "[" + ", ".join(item[0] for item in keyed) + "]"
-    return value, json.dumps(value, sort_keys=True, ensure_ascii=False)
-
-
-_json_str: Callable[[str], str] = json.encoder.encode_basestring
-"""A string as ``json.dumps(..., ensure_ascii=False)`` writes it (the C encoder where there is one)."""
-
-
-def _dump(value: Any, indent: str) -> str:
-    """``json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)``, without the slow pure-Python path."""
-    if isinstance(value, str):
-        return _json_str(value)
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        inner = indent + "  "
-        return "{\n" + ",\n".join(
-            f"{inner}{_json_str(k)}: {_dump(value[k], inner)}" for k in sorted(value)
-        ) + f"\n{indent}}}"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        inner = indent + "  "
-        return "[\n" + ",\n".join(f"{inner}{_dump(v, inner)}" for v in value) + f"\n{indent}]"
-    return json.dumps(value, ensure_ascii=False)
-
-
-WRITERS: dict[str, Callable[[Graph | Sorted], bytes]] = {
-    "catalog.ttl": to_turtle,
-    "catalog.jsonld": to_jsonld,
-    "catalog.rdf": to_rdfxml,
-    "catalog.nt": to_ntriples,
-}
-
-
 PLAIN_WRITERS: dict[str, Callable[[Graph], bytes]] = {
     "catalog.ttl": plain_turtle,
     "catalog.jsonld": plain_jsonld,
-    "catalog.rdf": to_rdfxml,
+    "catalog.rdf": whole_rdfxml,
     "catalog.nt": plain_ntriples,
 }
-"""The writers before linear serialisation: the baseline of ``benchmarks/scale.py`` and of the tests."""
+"""The writers before linear serialisation: the baseline of ``benchmarks/scale.py`` and of the tests
+(RDF/XML's is the project's whole-graph writer: rdflib's bytes change between runs)."""
 
 
-def serialise_all(graph: Graph | Triples | Sorted) -> dict[str, bytes]:
-    """Every output file's bytes, by file name (the triples are sorted once for all four)."""
-    data = _sorted_of(graph)
-    return {name: write(data) for name, write in WRITERS.items()}
-
+# -- A second process ----------------------------------------------------------------------------------
 
 BACKGROUND_MIN_TRIPLES = 100_000
-"""From this size on, JSON-LD (the slowest writer) is written in a second process: below it, starting
-one costs more than it saves."""
+"""From this size on, the files are written in a second process: below it, starting one costs more than
+it saves."""
 
-BACKGROUND_FILE = "catalog.jsonld"
-
-_BACKGROUND: Sorted | None = None
+_BACKGROUND: Graph | Triples | Sorted | None = None
 """What the forked writer serialises; set in the parent just before the fork (shared copy-on-write)."""
 
 
-def _write_background() -> bytes:
+def _write_background() -> dict[str, bytes]:
     assert _BACKGROUND is not None
-    return WRITERS[BACKGROUND_FILE](_BACKGROUND)
+    return serialise_all(_BACKGROUND)
 
 
 class Writers:
-    """The four files of a large catalogue written on two cores: JSON-LD in a forked process, started at
-    once, so that it runs while this process validates and writes the other three.
+    """The four files of a large catalogue written in a forked process, started at once, so that they are
+    rendered while this process validates.
 
-    The bytes are those of ``serialise_all``: the same functions on the same sorted triples. Small
-    catalogues, and systems that cannot fork, write everything here. Use as a context manager, so the
-    worker is stopped if validation refuses the catalogue.
+    The bytes are those of ``serialise_all`` (it is what the second process runs). Small catalogues, and
+    systems that cannot fork, write everything here. Use as a context manager, so the worker is stopped
+    if validation refuses the catalogue.
     """
 
     def __init__(self, graph: Graph | Triples | Sorted) -> None:
         global _BACKGROUND
-        self.data = _sorted_of(graph)
+        self.data = graph
         self.pool: Any = None
         self.pending: Any = None
         if len(self.data) >= BACKGROUND_MIN_TRIPLES and "fork" in multiprocessing.get_all_start_methods():
@@ -535,13 +463,12 @@ class Writers:
 
     @property
     def background(self) -> bool:
-        """Whether JSON-LD is being written in the second process."""
+        """Whether the files are being written in the second process."""
         return self.pending is not None
 
     def files(self) -> dict[str, bytes]:
         """Every output file's bytes, by file name (waits for the background writer)."""
-        out = {name: write(self.data) for name, write in WRITERS.items()
-               if self.pending is None or name != BACKGROUND_FILE}
-        if self.pending is not None:
-            out[BACKGROUND_FILE] = self.pending.get()
-        return {name: out[name] for name in WRITERS}
+        if self.pending is None:
+            return serialise_all(self.data)
+        files: dict[str, bytes] = self.pending.get()
+        return files
