@@ -251,6 +251,14 @@ _LITERALS: dict[tuple[str, str | None, URIRef | None], _Literal] = {}
 LITERAL_CACHE_MAX_LENGTH = 100
 
 
+def clear_caches() -> None:
+    """Forget every rendered IRI, predicate and literal (the output never depends on what is cached)."""
+    _IRIS.clear()
+    _PREDICATES.clear()
+    _LITERALS.clear()
+    _compact.cache.clear()
+
+
 def _iri(term: Node) -> _Iri:
     found = _IRIS.get(term)
     if found is None:
@@ -308,6 +316,16 @@ def _turtle_order(items: list[_Iri | _Literal]) -> list[_Iri | _Literal]:
 
 def _by_json(item: _Iri | _Literal) -> str:
     return item.json
+
+
+def _json_array(items: list[_Iri | _Literal]) -> str:
+    """A property's values sorted by their JSON text, equal values once (``"a"`` and ``"a"^^xsd:string``
+    are one JSON-LD value, as in RDF 1.1); one value left is written alone, as compaction does."""
+    items = sorted(items, key=_by_json)
+    distinct = [item for i, item in enumerate(items) if i == 0 or item.json != items[i - 1].json]
+    if len(distinct) == 1:
+        return distinct[0].json_one
+    return "[" + ",".join(_ITEM + item.json_item for item in distinct) + "\n      ]"
 
 
 _by_iri = itemgetter(0)
@@ -373,9 +391,7 @@ def render(subject: URIRef, pairs: Iterable[tuple[Node, Node]]) -> Block:
             continue
         prefixes.add(pred.prefix)
         ttl.append(f"    {pred.ttl}\n" + " ,\n".join("        " + item.ttl for item in _turtle_order(items)) + " ;")
-        items.sort(key=_by_json)
-        json_props.append((pred.key, pred.json_key,
-                           "[" + ",".join(_ITEM + item.json_item for item in items) + "\n      ]"))
+        json_props.append((pred.key, pred.json_key, _json_array(items)))
     xml.append("  </rdf:Description>\n")
     nt.sort()
     node = ["    {\n      \"@id\": ", s.json_id]

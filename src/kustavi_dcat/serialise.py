@@ -353,7 +353,7 @@ def plain_turtle(graph: Graph) -> bytes:
 def plain_ntriples(graph: Graph) -> bytes:
     """rdflib's N-Triples writer, lines sorted (the baseline)."""
     text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted(line for line in text.splitlines() if line.strip())
+    lines = sorted(line for line in text.split("\n") if line.strip())  # not splitlines: \x0c, \x85 are text
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
