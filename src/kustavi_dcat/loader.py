@@ -11,13 +11,13 @@ from __future__ import annotations
 import difflib
 import errno
 import stat
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from kustavi_dcat import vocab
-from kustavi_dcat.cache import Entry, RecordCache
 from kustavi_dcat.errors import Problem, SourceError
 from kustavi_dcat.models import (
     LANGUAGES,
@@ -67,70 +67,94 @@ class _File:
     node: Node
     flagged: frozenset[int]
     problems: tuple[Problem, ...] = ()
-    """Problems found while reading it (a file with any is not cached)."""
-    key: str | None = None
-    """Its cache key, when a cache is in use."""
+    """Problems found while reading it."""
 
     def reader(self) -> Reader:
         return Reader(self.name, flagged=self.flagged)
 
 
-def load(source_dir: Path, cache: RecordCache | None = None) -> Source:
-    """Read and check every record under ``source_dir``.
+@dataclass(frozen=True)
+class Read:
+    """What one file gave on its own: its record (or None), its problems and the identifiers it defines
+    and refers to (checked against every other file's by ``cross_check``)."""
 
-    With a ``cache``, a resource file whose entry is found (same bytes, name, ``catalog.yaml`` and code)
-    is not parsed again: its record and identifiers come from the entry. Cross-record checks always run.
-    """
+    record: object | None
+    parsed: bool
+    """Whether the file could be read and parsed as YAML at all."""
+    parse_problems: list[Problem]
+    """Problems of decoding and parsing it (reported with the reading problems, before any record's)."""
+    problems: list[Problem]
+    """Problems of the record itself."""
+    defined: list[Mention]
+    referred: list[Mention]
+
+
+def load(source_dir: Path) -> Source:
+    """Read and check every record under ``source_dir``."""
     problems: list[Problem] = []
     root = Path(source_dir)
     _check_root(root)
-    catalog_data = _bytes(root / CATALOG_FILE, str(root / CATALOG_FILE), problems)
-    catalog_file = _parse(str(root / CATALOG_FILE), catalog_data, problems)
-    if cache is not None:
-        cache.catalog_bytes = catalog_data if catalog_data is not None else b""
-    read: list[_File | Entry] = []
+    head = read_catalog(root / CATALOG_FILE, file_bytes(root / CATALOG_FILE, problems))
+    problems += head.parse_problems
+    reads = []
     for path in _resource_files(root, problems):
-        name = str(path)
-        data = _bytes(path, name, problems)
-        key = cache.key(name, data) if cache is not None and data is not None else None
-        entry = cache.get(key) if cache is not None and key is not None else None
-        if entry is not None:
-            read.append(entry)
-        elif (file := _parse(name, data, problems)) is not None:
-            read.append(replace(file, key=key))
-    readers: list[Reader] = []
-    defined: list[Mention] = []
-    referred: list[Mention] = []
-    head = None
-    if catalog_file is not None:
-        reader = catalog_file.reader()
-        head = _catalog_file(reader, catalog_file.node)
-        readers.append(reader)
-        defined += reader.defined
-        referred += reader.referred
-    resources = []
-    for item in read:
-        if isinstance(item, Entry):
-            resources.append(item.resource)
-            defined += item.defined
-            referred += item.referred
-            continue
-        reader = item.reader()
-        resource = _resource(reader, item.node)
-        readers.append(reader)
-        defined += reader.defined
-        referred += reader.referred
-        if resource is not None:
-            resources.append(resource)
-            if cache is not None and item.key is not None and not item.problems and not reader.problems:
-                cache.put(item.key, Entry(resource, list(reader.defined), list(reader.referred)))
-    for reader in readers:
-        problems.extend(reader.problems)
-    if catalog_file is not None:
+        read = read_resource(str(path), file_bytes(path, problems))
+        problems += read.parse_problems
+        reads.append(read)
+    return checked(head, reads, problems)
+
+
+def read_catalog(path: Path, data: bytes | None) -> Read:
+    """``catalog.yaml``: its record is the dictionary of ``Source`` fields other than the resources."""
+    return _read(str(path), data, _catalog_file)
+
+
+def read_resource(name: str, data: bytes | None) -> Read:
+    """One resource file on its own; its record is a ``Resource``."""
+    return _read(name, data, _resource)
+
+
+def _read(name: str, data: bytes | None, record: Callable[[Reader, Node], object | None]) -> Read:
+    parse_problems: list[Problem] = []
+    file = _parse(name, data, parse_problems)
+    if file is None:
+        return Read(None, False, parse_problems, [], [], [])
+    reader = file.reader()
+    value = record(reader, file.node)
+    return Read(value, True, parse_problems, reader.problems, reader.defined, reader.referred)
+
+
+def resource_files(root: Path) -> tuple[list[Path], list[Problem]]:
+    """The resource files of a source folder in publishing order, and the problems of the folder itself."""
+    problems: list[Problem] = []
+    _check_root(root)
+    return _resource_files(root, problems), problems
+
+
+def file_bytes(path: Path, problems: list[Problem]) -> bytes | None:
+    """A record file's bytes, or None with a problem (missing, a folder, a device, too large, ...)."""
+    return _bytes(path, str(path), problems)
+
+
+def checked(head: Read, reads: list[Read], problems: list[Problem]) -> Source:
+    """The ``Source`` of a catalogue file and resource files read one by one, or a ``SourceError`` with
+    every problem: ``problems`` (reading and parsing, in file order), then each record's, then the
+    cross-record ones (when the catalogue file parsed)."""
+    problems = [*problems, *head.problems]
+    defined = [*head.defined]
+    referred = [*head.referred]
+    resources: list[Resource] = []
+    for read in reads:
+        problems += read.problems
+        defined += read.defined
+        referred += read.referred
+        if isinstance(read.record, Resource):
+            resources.append(read.record)
+    if head.parsed:
         problems.extend(cross_check(defined, referred))
-    if problems or head is None:
+    if problems or not isinstance(head.record, dict):
         raise SourceError([mask_personal_codes(p) for p in problems])
-    return Source(resources=tuple(resources), **head)  # type: ignore[arg-type]
+    return Source(resources=tuple(resources), **head.record)
 
 
 # -- files ---------------------------------------------------------------------------------------
