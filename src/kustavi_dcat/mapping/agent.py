@@ -14,6 +14,8 @@ from kustavi_dcat.namespaces import DCAT, DCT, FOAF, PROV, VCARD
 def agent(ctx: Context, record: Agent) -> URIRef:
     """A publisher: typed both ``foaf:Agent`` and ``foaf:Organization`` so no subclass reasoning is needed."""
     node = ctx.iris.agent(record.id)
+    if not ctx.once(("agent", record)):
+        return node
     ctx.came_from(node, record.origin)
     ctx.types(node, FOAF.Agent, FOAF.Organization)
     ctx.texts(node, FOAF.name, record.name)
@@ -44,6 +46,8 @@ def custodian(ctx: Context, dataset_id: str, record: Agent) -> URIRef:
 def contact_point(ctx: Context, record: ContactPoint) -> URIRef:
     """Whom to ask: ``vcard:fn`` per language and a ``mailto:`` e-mail, as ckanext-dcat reads them."""
     node = ctx.iris.contact(record.id)
+    if not ctx.once(("contact", record)):
+        return node
     ctx.came_from(node, record.origin)
     ctx.types(node, VCARD.Kind, VCARD.Organization)
     ctx.texts(node, VCARD.fn, record.name)

@@ -29,9 +29,10 @@ def vocabularies() -> Graph:
 def concept(ctx: Context, iri: str, *classes: URIRef) -> URIRef:
     """Add an authority concept with its scheme and fi/sv/en labels, typed as the range shapes want."""
     node, values = _concept_values(iri)
-    ctx.types(node, SKOS.Concept, *classes)
-    for p, o in values:
-        ctx.add(node, p, o)
+    if ctx.once(("concept", iri, classes)):
+        ctx.types(node, SKOS.Concept, *classes)
+        for p, o in values:
+            ctx.add(node, p, o)
     return node
 
 
@@ -47,9 +48,10 @@ def _concept_values(iri: str) -> tuple[URIRef, tuple[tuple[URIRef, Node], ...]]:
 def scheme(ctx: Context, iri: str) -> URIRef:
     """A concept scheme (e.g. the EU data themes as a catalogue's ``dcat:themeTaxonomy``) with its title."""
     node = URIRef(iri)
-    ctx.types(node, SKOS.ConceptScheme)
-    for o in vocabularies().objects(node, DCT.title):
-        ctx.add(node, DCT.title, o)
+    if ctx.once(("scheme", iri)):
+        ctx.types(node, SKOS.ConceptScheme)
+        for o in vocabularies().objects(node, DCT.title):
+            ctx.add(node, DCT.title, o)
     return node
 
 
@@ -74,7 +76,8 @@ def law(ctx: Context, statute: str) -> URIRef:
     iri = vocab.law_iri(statute)
     assert iri is not None, "the loader accepts only statutes law_iri understands"
     node = URIRef(iri)
-    ctx.types(node, ELI.LegalResource)
+    if ctx.once(("law", iri)):
+        ctx.types(node, ELI.LegalResource)
     return node
 
 
@@ -85,9 +88,10 @@ def place(ctx: Context, location: Place) -> URIRef:
     language, so a Finnish portal would otherwise show e.g. "Gustavs" for Kustavi.
     """
     node = URIRef(location.iri)
-    ctx.types(node, DCT.Location)
-    for lang, value in location.label:
-        ctx.add(node, SKOS.prefLabel if lang == "fi" else SKOS.altLabel, Literal(value, lang=lang))
+    if ctx.once(("place", location)):
+        ctx.types(node, DCT.Location)
+        for lang, value in location.label:
+            ctx.add(node, SKOS.prefLabel if lang == "fi" else SKOS.altLabel, Literal(value, lang=lang))
     return node
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
@@ -22,9 +22,19 @@ class Context:
     source: Source
     graph: Triples = field(default_factory=Triples)
     origins: dict[URIRef, Origin] = field(default_factory=dict)
+    described: set[Hashable] = field(default_factory=set)
+    """Shared nodes already described in this graph, by what described them."""
 
     def __post_init__(self) -> None:
         self.iris = Iris(self.source.catalog.base_iri)
+
+    def once(self, key: Hashable) -> bool:
+        """True the first time: a shared node (agent, concept, place) is described once per graph, not
+        again for every dataset that links to it (adding its triples again would change nothing)."""
+        if key in self.described:
+            return False
+        self.described.add(key)
+        return True
 
     def add(self, s: URIRef, p: URIRef, o: Node) -> None:
         self.graph.add((s, p, o))

@@ -22,7 +22,10 @@ def _common(ctx: Context, node: URIRef, resource: Resource) -> None:
     ctx.add(node, DCT.publisher, agent(ctx, ctx.source.agent(resource.publisher)))
     if resource.custodian is not None:
         ident = str(node).rsplit("/", 1)[1]
-        ctx.add(node, PROV.qualifiedAttribution, custodian(ctx, ident, ctx.source.agent(resource.custodian)))
+        attribution = custodian(ctx, ident, ctx.source.agent(resource.custodian))
+        if node in ctx.origins:  # it is this record's node, reported at the record's place
+            ctx.came_from(attribution, ctx.origins[node])
+        ctx.add(node, PROV.qualifiedAttribution, attribution)
     ctx.add(node, DCAT.contactPoint, contact_point(ctx, ctx.source.contact_point))
     ctx.add(node, DCT.language, concepts.language(ctx, DATA_LANGUAGE))
     for place in ctx.source.spatial:
