@@ -307,3 +307,18 @@ PREFIXES: tuple[tuple[str, str], ...] = (
     ("vcard", str(VCARD._NS)),
     ("xsd", str(XSD)),
 )
+
+
+def _store_terms(*namespaces: type[DefinedNamespace]) -> None:
+    """Keep each declared term on its class, so that ``DCAT.title`` is a plain attribute read.
+
+    Otherwise every read goes through the metaclass's checks; a national publish reads terms tens of
+    millions of times. An undeclared term still raises, as ``_fail`` wants.
+    """
+    for ns in namespaces:
+        for name in ns.__annotations__:
+            if not name.startswith("_"):
+                type.__setattr__(ns, name, ns._NS[name])
+
+
+_store_terms(ADFI, ADMS, DCAT, DCATAP, DCATAPFI, DCT, ELI, FOAF, HYDRA, PROV, SH, SKOS, VCARD)

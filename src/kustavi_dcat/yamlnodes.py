@@ -391,12 +391,14 @@ def _or_list(words: tuple[str, ...]) -> str:
     return ", ".join(shown) + (", ..." if len(words) > 6 else "")
 
 
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Unicode's control characters (category Cc) other than tab and line feed, and lone surrogates (Cs)."""
+
+
 def _invisible(value: str) -> str | None:
     """The first control character (other than tab and line feed) or lone surrogate in ``value``."""
-    for char in value:
-        if char not in "\t\n" and unicodedata.category(char) in ("Cc", "Cs"):
-            return char
-    return None
+    found = _INVISIBLE.search(value)
+    return None if found is None else found.group()
 
 
 def _kind(node: Node) -> str:
