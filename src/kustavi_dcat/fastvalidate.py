@@ -23,7 +23,7 @@ import os
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pyshacl import validate as shacl_validate
 from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
@@ -92,6 +92,7 @@ class Index:
             self.spo, self.pos = spo, pos
         self._supers: dict[Node, frozenset[Node]] = {}
         self.classes: dict[tuple[Node, Node], bool] = {}
+        self.foci: dict[tuple[tuple[str, Node], ...], set[Node]] = {}
 
     def objects(self, s: Node, p: Node) -> Collection[Node]:
         return self.spo.get(s, {}).get(p, ())
@@ -126,6 +127,56 @@ class Index:
         for c in classes:
             out.update(self.subjects(RDF.type, c))
         return out
+
+
+_RDF_TYPE = str(RDF.type)
+
+
+class Foreign(Exception):
+    """A lookup about a node whose triples this index does not hold (another record's node)."""
+
+    def __init__(self, node: Node) -> None:
+        super().__init__(str(node))
+        self.node = node
+
+
+class LocalIndex(Index):
+    """Part of a catalogue: one record's triples (with its copies of the shared nodes it links to), or the
+    catalogue-level nodes with only the types of the records' nodes.
+
+    A lookup it cannot answer exactly raises ``Foreign``: a node it holds only the types of (``partial``),
+    or, when the part is ``open``, any IRI it does not hold (it may be another record's). Literals never
+    have triples. Class hierarchy lookups read only this part: the caller makes sure no part of the
+    catalogue states ``rdfs:subClassOf``.
+    """
+
+    def __init__(self, graph: Triples, partial: Collection[Node] = (), open_world: bool = True) -> None:
+        super().__init__(graph)
+        self.partial = partial
+        self.open_world = open_world
+
+    def objects(self, s: Node, p: Node) -> Collection[Node]:
+        by_p = self.spo.get(s)
+        if by_p is None:
+            if self.open_world and not isinstance(s, Literal):
+                raise Foreign(s)
+            return ()
+        if self.partial and s in self.partial and not str.__eq__(cast(str, p), _RDF_TYPE):
+            raise Foreign(s)
+        return by_p.get(p, ())
+
+    def supers(self, cls: Node) -> frozenset[Node]:
+        found = self._supers.get(cls)
+        if found is None:
+            seen = {cls}
+            todo = [cls]
+            while todo:
+                for sup in self.spo.get(todo.pop(), {}).get(RDFS.subClassOf, ()):
+                    if sup not in seen:
+                        seen.add(sup)
+                        todo.append(sup)
+            found = self._supers[cls] = frozenset(seen)
+        return found
 
 
 # -- compiled shapes ------------------------------------------------------------------------------
@@ -231,7 +282,7 @@ class Compiler:
                 raise Unsupported(f"{node}: only predicate and inverse paths are compiled")
         shape = Shape(node, str(severity).rsplit("#", 1)[-1], None, path, inverse,
                       deactivated=str(g.value(node, SH.deactivated) or "").lower() == "true")
-        shape.checks = self._checks(node)
+        shape.checks = self._checks(node, reports)
         shape.message = str(messages[0]) if messages else None
         shape.properties = [self.shape(p, reports) for p in g.objects(node, SH.property)]
         return shape
@@ -239,7 +290,7 @@ class Compiler:
     def _list(self, node: Node) -> list[Node]:
         return list(RdfList(self.g, node))
 
-    def _checks(self, node: Node) -> list[Check]:
+    def _checks(self, node: Node, reports: bool) -> list[Check]:
         g = self.g
         checks: list[Check] = []
 
@@ -255,7 +306,7 @@ class Compiler:
                 raise Unsupported(f"unknown node kind {kind}")
             checks.append(_each("NodeKindConstraintComponent", _is_kind(_NODE_KINDS[kind])))
         for cls in one(SH["class"]):
-            checks.append(_each("ClassConstraintComponent", _has_class(cls)))
+            checks.append(_class_check(cls) if reports else _each("ClassConstraintComponent", _has_class(cls)))
         for dtype in one(SH.datatype):
             checks.append(_each("DatatypeConstraintComponent", _has_datatype(dtype)))
         for lst in one(SH["in"]):
@@ -307,6 +358,38 @@ def _each(component: str, ok: Callable[[Index, Node], bool]) -> Check:
     """A value-by-value check: each failing value node is one result, with that value."""
     def check(index: Index, focus: Node, values: Collection[Node]) -> list[Failure]:
         return [(v, component) for v in values if not ok(index, v)]
+    return check
+
+
+class DeferredClass(str):
+    """The component of a class result that depends on another record's node: it stands unless that
+    node (the value) turns out to have ``cls`` (or a subclass) among its types."""
+
+    cls: Node
+
+    def __new__(cls, component: str, klass: Node) -> DeferredClass:
+        made = super().__new__(cls, component)
+        made.cls = klass
+        return made
+
+
+def _class_check(cls: Node) -> Check:
+    """``sh:class`` where a failure is a result: a value whose types this index cannot see (another
+    record's node) gives a result to be confirmed once every record's types are known."""
+    ok = _has_class(cls)
+    deferred = DeferredClass("ClassConstraintComponent", cls)
+
+    def check(index: Index, focus: Node, values: Collection[Node]) -> list[Failure]:
+        out: list[Failure] = []
+        for v in values:
+            try:
+                if ok(index, v):
+                    continue
+            except Foreign:
+                out.append((v, deferred))
+                continue
+            out.append((v, "ClassConstraintComponent"))
+        return out
     return check
 
 
@@ -529,6 +612,15 @@ def plan(shapes: Graph) -> Plan:
 
 
 def focus_nodes(index: Index, targets: Iterable[tuple[str, Node]]) -> set[Node]:
+    """The focus nodes of these targets in ``index`` (remembered per index: many shapes share targets)."""
+    key = tuple(targets)
+    found = index.foci.get(key)
+    if found is None:
+        found = index.foci[key] = _focus_nodes(index, key)
+    return found
+
+
+def _focus_nodes(index: Index, targets: Iterable[tuple[str, Node]]) -> set[Node]:
     out: set[Node] = set()
     for kind, value in targets:
         if kind == "targetClass":
@@ -556,9 +648,10 @@ def _delegated_focus(index: Index, d: Delegated) -> bool:
 
 # -- running it -----------------------------------------------------------------------------------
 
-Raw = tuple[int, str, str, str | None, str, str | None, str, bool]
+Raw = tuple[int, str, str, str | None, str, str | None, str, bool, tuple[str, str] | None]
 """A result as plain data (cheap to send between processes): top shape index, severity, focus, path,
-component, value, source shape, and whether that shape has its own message."""
+component, value, source shape, whether that shape has its own message, and (for a class result about
+another record's node) the node and class that would cancel it."""
 
 _WORK: tuple[Index, list[Shape], list[tuple[int, Node]]] | None = None
 """What forked workers validate; set in the parent just before the pool starts (shared copy-on-write)."""
@@ -571,9 +664,10 @@ def _run(index: Index, shapes: Sequence[Shape], jobs: Iterable[tuple[int, Node]]
         shapes[i].collect(index, focus, found)
         for shape, node, value, component in found:
             path = None if shape.path is None else ("^" if shape.inverse else "") + str(shape.path)
+            unless = (str(value), str(component.cls)) if isinstance(component, DeferredClass) else None
             out.append((i, shape.severity, str(node), path, SHACL + component,
                         None if value is None else (value.n3() if isinstance(value, Literal) else str(value)),
-                        str(shape.node), shape.message is not None))
+                        str(shape.node), shape.message is not None, unless))
     return out
 
 
@@ -651,7 +745,7 @@ def _order(r: Result) -> tuple[tuple[int, str, str, str, str, str], Result]:
 
 
 def _result(raw: Raw, texts: Mapping[Node, tuple[str, str]], origins: Mapping[URIRef, Origin]) -> Result:
-    _, severity, focus, path, component, value, shape, _ = raw
+    _, severity, focus, path, component, value, shape, _, _ = raw
     node: Node = URIRef(shape) if not shape.startswith("n") or ":" in shape else BNode(shape)
     message, hint = texts.get(node, ("", ""))
     return Result(severity=severity, focus=focus, path=path, constraint=component,
