@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 from kustavi_dcat.errors import OutputError
 
+Content = bytes | Callable[[BinaryIO], None]
+"""A file's bytes, or a function that writes them to an open file (for files too large to hold)."""
 
-def write_atomically(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
-    """Write ``files`` (name -> bytes) into ``out_dir``; returns the paths written, in name order."""
+
+def write_atomically(out_dir: Path, files: Mapping[str, Content]) -> list[Path]:
+    """Write ``files`` (name -> content) into ``out_dir``; returns the paths written, in name order."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -40,6 +44,9 @@ def write_atomically(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
         _remove(temps + backups)
         raise OutputError(f"{exc.filename or out_dir}: cannot write ({exc.strerror or exc}); "
                           "the previous output is unchanged") from exc
+    except BaseException:  # a writer failed (or the run was interrupted): leave nothing behind
+        _remove(temps + backups)
+        raise
     _swap(temps, targets, backups)
     _remove(backups)
     _sync_dir(out_dir)
@@ -79,9 +86,12 @@ def _remove(paths: list[Path]) -> None:
         path.unlink(missing_ok=True)
 
 
-def _write_synced(path: Path, data: bytes) -> None:
-    with open(path, "wb") as handle:
-        handle.write(data)
+def _write_synced(path: Path, data: Content) -> None:
+    with open(path, "wb", buffering=1024 * 1024) as handle:
+        if isinstance(data, bytes):
+            handle.write(data)
+        else:
+            data(handle)
         handle.flush()
         os.fsync(handle.fileno())
 
