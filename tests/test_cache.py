@@ -7,7 +7,6 @@ record; and the CLI keeps its cache beside the output folder unless told otherwi
 
 from __future__ import annotations
 
-import pickle
 import shutil
 from pathlib import Path
 
@@ -103,11 +102,12 @@ def test_corrupt_or_foreign_entries_are_ignored(tree: Path, tmp_path: Path) -> N
     assert len(entries) == len(_resources(tree))
     entries[0].write_bytes(entries[0].read_bytes()[:50])  # truncated
     entries[1].write_bytes(b"not a pickle")
-    key, entry = pickle.loads(entries[3].read_bytes())
-    entries[2].write_bytes(pickle.dumps((key, entry)))  # another file's entry under this file's key
+    entries[2].write_bytes(entries[3].read_bytes())  # another file's entry under this file's key
+    data = entries[4].read_bytes()
+    entries[4].write_bytes(data + b"more")  # its blocks changed size
     _, run = _cached(tree, tmp_path / "again", cache)
     _cold(tree, tmp_path / "cold")
-    assert run.hits == len(entries) - 3
+    assert run.hits == len(entries) - 4
     assert _files(tmp_path / "again") == _files(tmp_path / "cold")
 
 
@@ -155,6 +155,7 @@ def test_publish_keeps_its_cache_beside_the_output_or_where_told(tree: Path, tmp
 
 def test_json_ld_written_in_a_second_process_has_the_same_bytes(tree: Path, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the whole-graph path a large catalogue's JSON-LD is written by a second process."""
     from kustavi_dcat import serialise
 
     _cold(tree, tmp_path / "here")
@@ -167,6 +168,6 @@ def test_json_ld_written_in_a_second_process_has_the_same_bytes(tree: Path, tmp_
         started.append(self.pending is not None)
 
     monkeypatch.setattr(serialise.Writers, "__init__", spy)
-    _cold(tree, tmp_path / "forked")
+    pipeline.publish_whole(tree, tmp_path / "forked", lambda stage: None, fast=True, jobs=1)
     assert started == [True]
     assert _files(tmp_path / "forked") == _files(tmp_path / "here")

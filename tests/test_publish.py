@@ -137,8 +137,9 @@ def test_failed_rename_puts_back_the_files_already_replaced(
     calls = {"n": 0}
 
     def failing(src: str | Path, dst: str | Path) -> None:
-        calls["n"] += 1
-        if calls["n"] == 3:
+        if Path(dst).parent == tmp_path:  # the output's renames (the record cache renames its entries too)
+            calls["n"] += 1
+        if calls["n"] == 3 and Path(dst).parent == tmp_path:
             raise OSError(5, "Input/output error", str(src))
         real(src, dst)
 

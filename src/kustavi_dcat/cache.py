@@ -1,21 +1,22 @@
-"""Republish cache: what each unchanged resource file was read and mapped to, found again by content hash.
+"""Record cache: what each resource file became (its checks, its nodes' results, its text in all four
+formats), found again by content hash, so that a republish redoes only the files that changed.
 
-A national source holds thousands of resource files and a steward edits one at a time. Reading a file
-and mapping its records depend only on that file's bytes and name, on ``catalog.yaml`` (publisher,
-agents, contact point, places, sections) and on this program, so an entry is keyed by a SHA-256 over
-exactly those: the code fingerprint (every module, shape and data file of the package, and the Python,
-rdflib and PyYAML versions), the bytes of ``catalog.yaml``, the file's name and its bytes. A changed byte anywhere in
-them is a different key, so a stale entry is never found; an entry whose stored key differs from its
-file name's, or that cannot be read at all, is ignored and made again. Only files that loaded without a
-problem are stored, and only after a publish succeeded.
+Reading, mapping, validating and rendering a resource file depend only on that file's bytes and name, on
+``catalog.yaml`` (publisher, agents, contact point, places, sections) and on this program, so an entry is
+keyed by a SHA-256 over exactly those: the code fingerprint (every module, shape and data file of the
+package, and the Python, rdflib and PyYAML versions), the bytes of ``catalog.yaml``, the file's name and
+its bytes. A changed byte anywhere in them is a different key, so a stale entry is never found; an entry
+whose stored key differs from its file name's, or that cannot be read, is ignored and made again.
 
-What is not cached, and why: cross-record checks (they read every file's identifiers, kept in each
-entry), the catalogue-level nodes (catalogues and the service list every dataset), validation (a
-record's results depend on the nodes it links to in other records) and serialisation (one sorted
-document). These run on the whole catalogue every time.
+An entry is one file: an 8-byte length, a pickle of the record's summary (``units.Unit``: identifiers,
+types, validation results, block offsets) and then the record's text blocks, read back with ``pread``
+while the output files are assembled. Entries are written as they are made (by the worker processes);
+they depend only on their key, so a publish that fails later leaves nothing wrong behind. Entries not
+used by a successful publish are removed then. What is never cached: the cross-record checks, the
+catalogue-level nodes and their validation, and the assembly of the files (see ``units.py``).
 
 Entries are pickles, one file per key under ``<cache dir>/<source key>/``; like any build cache the
-folder must be writable only by its owner. Entries not used by a successful publish are removed then.
+folder must be writable only by its owner.
 """
 
 from __future__ import annotations
@@ -28,15 +29,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import rdflib
 import yaml
 
-from kustavi_dcat.models import Origin, Resource
-from kustavi_dcat.triples import Triple
-from kustavi_dcat.yamlnodes import Mention
-
-FORMAT = 1
+FORMAT = 2
 """Bumped when the layout of an entry changes."""
 
 DIR_NAME = ".kustavi-cache"
@@ -69,27 +67,13 @@ def default_dir(out_dir: Path) -> Path:
 
 
 @dataclass
-class Entry:
-    """One resource file: its record and identifiers as loaded, and the triples and origins it maps to."""
-
-    resource: Resource
-    defined: list[Mention]
-    referred: list[Mention]
-    triples: list[Triple] | None = None
-    origins: list[tuple[rdflib.URIRef, Origin]] | None = None
-
-
-@dataclass
 class RecordCache:
-    """Entries for one source folder; ``key`` is computed per file, ``get``/``put`` by that key."""
+    """Entries for one source folder, by key (see the module docstring)."""
 
     folder: Path
     catalog_bytes: bytes = b""
-    used: dict[str, Entry] = field(default_factory=dict)
-    """Entries of this run by key: found, or made and not yet saved."""
-    keys: dict[str, str] = field(default_factory=dict)
-    """File name -> key, for the map stage to find a resource's entry by its origin file."""
-    fresh: set[str] = field(default_factory=set)
+    used: set[str] = field(default_factory=set)
+    """Keys of this run's entries: found, or made."""
     hits: int = 0
 
     @classmethod
@@ -102,51 +86,46 @@ class RecordCache:
         digest = hashlib.sha256(code_fingerprint().encode())
         for part in (self.catalog_bytes, name.encode(), data):
             digest.update(len(part).to_bytes(8, "big") + part)
-        key = digest.hexdigest()
-        self.keys[name] = key
-        return key
+        return digest.hexdigest()
 
-    def get(self, key: str) -> Entry | None:
-        """The stored entry, or None when there is none or it cannot be trusted."""
+    def path(self, key: str) -> Path:
+        return self.folder / key
+
+    def get(self, key: str) -> tuple[Any, int] | None:
+        """The stored summary and the offset of its blocks in the entry file, or None (missing or untrusted)."""
         try:
             with open(self.folder / key, "rb") as handle:
-                stored = pickle.load(handle)
-            if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key
-                    and isinstance(stored[1], Entry) and stored[1].triples is not None):
+                size = int.from_bytes(handle.read(8), "big")
+                stored = pickle.loads(handle.read(size))
+                end = handle.seek(0, os.SEEK_END)
+            if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == FORMAT and stored[1] == key):
                 return None
-            entry: Entry = stored[1]
+            summary = stored[2]
+            if end != 8 + size + getattr(summary, "blob_size", -1):
+                return None
         except Exception:  # a missing, truncated or foreign file is only a miss
             return None
-        self.used[key] = entry
+        self.used.add(key)
         self.hits += 1
-        return entry
+        return summary, 8 + size
 
-    def put(self, key: str, entry: Entry) -> None:
-        self.used[key] = entry
-        self.fresh.add(key)
+    def put(self, key: str, summary: Any, blob: bytes) -> int:
+        """Store an entry atomically; returns the offset of ``blob`` in it. Raises ``OSError`` if it cannot."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        head = pickle.dumps((FORMAT, key, summary), protocol=pickle.HIGHEST_PROTOCOL)
+        temp = self.folder / f".{key}.tmp-{os.getpid()}"
+        with open(temp, "wb") as handle:
+            handle.write(len(head).to_bytes(8, "big"))
+            handle.write(head)
+            handle.write(blob)
+        os.replace(temp, self.folder / key)
+        return 8 + len(head)
 
-    def entry_for(self, file: str) -> Entry | None:
-        key = self.keys.get(file)
-        return None if key is None else self.used.get(key)
-
-    def save(self) -> None:
-        """Write the new entries (atomically each) and remove those this run did not use.
-
-        A cache that cannot be written costs only speed next time, never the publish.
-        """
+    def prune(self, used: set[str]) -> None:
+        """Remove the entries a successful publish did not use (a cache that cannot be tidied costs nothing)."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            for key in sorted(self.fresh):
-                entry = self.used[key]
-                if entry.triples is None:
-                    continue
-                temp = self.folder / f".{key}.tmp-{os.getpid()}"
-                with open(temp, "wb") as handle:
-                    pickle.dump((key, entry), handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temp, self.folder / key)
             for path in self.folder.iterdir():
-                if path.name not in self.used:
+                if path.name not in used:
                     path.unlink(missing_ok=True)
         except OSError:
             return
-

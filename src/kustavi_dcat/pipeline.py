@@ -7,8 +7,9 @@ catalogue never costs a steward the output that harvesters are reading.
 from __future__ import annotations
 
 import gc
+import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from kustavi_dcat.namespaces import DCAT, RDF
 from kustavi_dcat.publish import write_atomically
 from kustavi_dcat.serialise import Writers, serialise_all
 from kustavi_dcat.triples import Triples
+from kustavi_dcat.units import WholeGraph, assemble
 from kustavi_dcat.validate import Report, validate_graph
 
 
@@ -46,6 +48,8 @@ class PublishReport:
     written: list[Path]
     counts: Counts
     validation: Report
+    whole_graph: str | None = None
+    """Why the whole-graph path ran instead of the record-by-record one (None: it did not)."""
 
 
 class CatalogInvalid(InvalidCatalogError):
@@ -72,22 +76,52 @@ def publish(source_dir: Path, out_dir: Path, progress: Callable[[str], None] | N
 
     ``progress`` is called with each stage's name as it starts, and with "done" at the end, so a
     front end can show a progress bar or time the stages without this module knowing about terminals.
-    ``fast`` validates with the compiled shapes (``fastvalidate``, the same report as pyshacl's, on up
-    to ``jobs`` processes for large catalogues); ``fast=False`` runs pyshacl itself. ``cache_dir`` keeps
-    what each resource file was read and mapped to (``cache.py``), so a republish re-reads and re-maps
-    only the files that changed; the files written are the same bytes either way.
+    ``fast`` publishes record by record (``units.py``: each resource file read, mapped, validated with the
+    compiled shapes and rendered on its own, on up to ``jobs`` processes, and kept in the record cache in
+    ``cache_dir``, or in a temporary folder without one), falling back to the whole graph where it must;
+    ``fast=False`` runs the whole-graph path with pyshacl itself. The files and the report are the same
+    either way.
     """
+    step = _once(progress or _silent)
     with without_cycle_collection():
-        return _publish(source_dir, out_dir, progress or _silent, fast, jobs, cache_dir)
+        if fast:
+            try:
+                return _publish_units(source_dir, out_dir, step, jobs, cache_dir)
+            except WholeGraph as exc:
+                return publish_whole(source_dir, out_dir, step, fast=True, jobs=jobs, reason=str(exc))
+        return publish_whole(source_dir, out_dir, step, fast=False, jobs=jobs)
 
 
-def _publish(source_dir: Path, out_dir: Path, step: Callable[[str], None], fast: bool, jobs: int | None,
-             cache_dir: Path | None) -> PublishReport:
+def _publish_units(source_dir: Path, out_dir: Path, step: Callable[[str], None], jobs: int | None,
+                   cache_dir: Path | None) -> PublishReport:
     step("load")
-    cache = RecordCache.for_source(cache_dir, source_dir) if cache_dir is not None else None
-    source = load(source_dir, cache)
+    with ExitStack() as stack:
+        folder = cache_dir if cache_dir is not None else Path(stack.enter_context(
+            tempfile.TemporaryDirectory(prefix="kustavi-dcat-")))
+        cache = RecordCache.for_source(folder, source_dir)
+        done = assemble(source_dir, cache, step, jobs)
+        if not done.report.conforms:
+            raise CatalogInvalid(done.report)
+        step("write")
+        written = write_atomically(out_dir, done.writers)
+        if cache_dir is not None:
+            cache.prune(done.used)
+    step("done")
+    counts = Counts(done.catalogs, done.datasets, done.services, done.triples)
+    return PublishReport(written, counts, done.report)
+
+
+def publish_whole(source_dir: Path, out_dir: Path, step: Callable[[str], None], *, fast: bool, jobs: int | None,
+                  reason: str | None = None) -> PublishReport:
+    """The whole-graph path: every record loaded and mapped into one graph, validated, serialised.
+
+    ``fast`` validates with the compiled shapes over the whole graph (on ``jobs`` processes), otherwise
+    pyshacl runs. ``reason`` says why the record-by-record path handed over (kept in the report).
+    """
+    step("load")
+    source = load(source_dir)
     step("map")
-    mapped = build(source, cache)
+    mapped = build(source)
     step("validate")
     with Writers(mapped.triples) as writers:  # a large catalogue's JSON-LD is written meanwhile
         report = (validate_fast(mapped.triples, mapped.origins, jobs=jobs) if fast  # same report, compiled
@@ -98,10 +132,21 @@ def _publish(source_dir: Path, out_dir: Path, step: Callable[[str], None], fast:
         files = writers.files() if writers.background else serialise_all(writers.data)
     step("write")
     written = write_atomically(out_dir, files)
-    if cache is not None:
-        cache.save()
     step("done")
-    return PublishReport(written, Counts.of(mapped.triples), report)
+    return PublishReport(written, Counts.of(mapped.triples), report, whole_graph=reason or "pyshacl")
+
+
+def _once(progress: Callable[[str], None]) -> Callable[[str], None]:
+    """Report each stage once, in order, even when one path hands over to the other midway."""
+    seen: list[str] = []
+
+    def step(stage: str) -> None:
+        order = [*STAGES, "done"]
+        if stage in seen or (seen and order.index(stage) < order.index(seen[-1])):
+            return
+        seen.append(stage)
+        progress(stage)
+    return step
 
 
 @contextmanager

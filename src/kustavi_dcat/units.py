@@ -1,0 +1,549 @@
+"""Record-by-record publishing: each resource file becomes a *unit* on its own, the catalogue is assembled.
+
+A national catalogue has tens of thousands of resource files. Everything that depends on one file only is
+done per file, in worker processes on every core, and kept in the record cache (``cache.py``):
+
+* read and check the file (``loader.read_resource``), map it (``mapping.resource_members``) into its own
+  triples;
+* validate the nodes it *owns* (those minted from it: its datasets, systems and attributions) with the
+  compiled shapes over its own triples (``fastvalidate.LocalIndex``). A rule that needs another record's
+  node raises ``Foreign``; the one such rule our shapes have, ``sh:class`` on a linked node, gives a result
+  to confirm later (``DeferredClass``);
+* render every owned node in the four formats (``render.render``), stored in the entry file.
+
+What needs the whole catalogue runs in the main process on small data: the cross-record identifier
+checks, the catalogue-level nodes (catalogues, the service, search criteria) merged with the shared nodes
+the records link to (agents, concepts), their validation with the types of every owned node, the
+confirmation of deferred class results, and the assembly of the four files: each a head, every node's
+block in that format's order, and a tail, streamed from the entry files to disk.
+
+The results and bytes are those of the whole-graph path (``pipeline.publish_whole``), which runs instead
+wherever this one cannot be sure of that: a source with problems (so that they are reported exactly as
+``loader.load`` reports them), a node minted by two records, a rule that reads another record's node in
+any other way, shapes that need pyshacl on some node, ``rdfs:subClassOf`` in the data, or a node the
+block renderer cannot write on its own. ``tests/test_units.py`` checks the two paths agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import pickle
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, cast
+
+from rdflib import URIRef
+from rdflib.term import Node
+
+from kustavi_dcat import fastvalidate, loader, render, validate
+from kustavi_dcat.cache import RecordCache
+from kustavi_dcat.mapping import catalogue, resource_members
+from kustavi_dcat.mapping.context import Context
+from kustavi_dcat.models import Origin, Source
+from kustavi_dcat.namespaces import DCAT, RDF, RDFS
+from kustavi_dcat.triples import Triples
+from kustavi_dcat.validate import Report, Result
+from kustavi_dcat.yamlnodes import Mention
+
+PARALLEL_MIN_FILES = 48
+"""Below this many files to (re)make, one process is faster than starting a pool."""
+
+Unless = tuple[str, str] | None
+"""A deferred class result's condition: (node, class) that cancels it when the node has the class."""
+
+
+class WholeGraph(Exception):
+    """This source needs the whole-graph path (the reason says why; ``-v`` shows it)."""
+
+
+@dataclass
+class Unit:
+    """What one resource file became: everything the main process needs, without its triples or text."""
+
+    file: str
+    key: str
+    ok: bool
+    """False when the file has a problem (the whole-graph path then reports every problem)."""
+    defined: list[Mention] = field(default_factory=list)
+    referred: list[Mention] = field(default_factory=list)
+    section: str = ""
+    members: list[str] = field(default_factory=list)
+    """The datasets the catalogues list for this resource: the resource, then its data sets."""
+    subjects: list[str] = field(default_factory=list)
+    """The owned nodes, in Turtle order."""
+    types: list[tuple[str, ...]] = field(default_factory=list)
+    shared: list[tuple[str, str, int]] = field(default_factory=list)
+    """Its copies of shared nodes (agents, concepts, ...): subject, digest of its triples, their number.
+    Thousands of records carry the same copies: the main process reads the triples of a node only from
+    the first record with that digest (``shared_triples``)."""
+    shared_triples: bytes = b""
+    """A pickle of [(subject, [(predicate, object), ...]), ...], unpickled only where needed."""
+    shared_origins: list[tuple[URIRef, Origin]] = field(default_factory=list)
+    """Where the shared nodes it minted come from (e.g. an agent's place in catalog.yaml)."""
+    results: list[tuple[Result, Unless]] = field(default_factory=list)
+    objects_of: dict[str, list[str]] = field(default_factory=dict)
+    """For predicates some shape targets the objects of: the objects this record links to and does not own."""
+    whole: str | None = None
+    """Why this record cannot be checked or written on its own (None: it can)."""
+    prefixes: frozenset[str] = frozenset()
+    triples: int = 0
+    order: list[list[int]] = field(default_factory=list)
+    """Per format: indices into ``subjects`` in that format's order."""
+    starts: list[list[int]] = field(default_factory=list)
+    """Per format: where each block starts in the entry's blob, and one more (the next region's start)."""
+    blob_size: int = 0
+    blob_at: int = 0
+    """Offset of the blob in the entry file (set when read back or written)."""
+
+
+# -- one file (in a worker process) ------------------------------------------------------------------
+
+@dataclass
+class _Shared:
+    """What every worker needs, set before the pool forks (shared copy-on-write)."""
+
+    head: Source
+    plan: fastvalidate.Plan
+    texts: dict[Node, tuple[str, str]]
+    cache: RecordCache
+
+
+_JOB: _Shared | None = None
+
+
+def make_unit(item: tuple[str, bytes, str]) -> Unit:
+    """Read, map, validate and render one file; store its entry; return its summary."""
+    assert _JOB is not None
+    name, data, key = item
+    read = loader.read_resource(name, data)
+    unit = Unit(name, key, ok=False, defined=list(read.defined), referred=list(read.referred))
+    resource = read.record
+    if read.parse_problems or read.problems or resource is None:
+        return unit
+    ctx = Context(_JOB.head)
+    try:
+        members = resource_members(ctx, resource)  # type: ignore[arg-type]
+    except (StopIteration, KeyError):  # an unknown section or agent: the cross-record checks report it
+        return unit
+    unit.ok = True
+    unit.section = resource.section  # type: ignore[attr-defined]
+    unit.members = [str(m) for m in members]
+    owned: set[Node] = {s for s, origin in ctx.origins.items() if origin.file == name and s in ctx.graph.spo}
+    graph = ctx.graph
+    shared = [(s, _pairs(graph, s)) for s in graph.spo if s not in owned]
+    unit.shared = [(str(s), _digest(pairs), len(pairs)) for s, pairs in shared]
+    unit.shared_triples = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
+    unit.shared_origins = [(s, o) for s, o in ctx.origins.items() if s not in owned]
+    unit.triples = sum(len(objects) for s in owned for objects in graph.spo[s].values())
+    _validate(unit, graph, owned, ctx.origins)
+    blob = _render(unit, graph, owned)
+    unit.blob_size = len(blob)
+    try:
+        unit.blob_at = _JOB.cache.put(key, unit, blob)
+    except OSError as exc:
+        unit.ok = False
+        unit.whole = f"the record cache cannot be written ({exc.strerror or exc})"
+    return unit
+
+
+def _validate(unit: Unit, graph: Triples, owned: set[Node], origins: Mapping[URIRef, Origin]) -> None:
+    """Results for the owned nodes, from this record's triples alone (or why that is not possible)."""
+    assert _JOB is not None
+    plan = _JOB.plan
+    if RDFS.subClassOf in graph.pos:
+        unit.whole = "the record states rdfs:subClassOf"
+        return
+    index = fastvalidate.LocalIndex(graph)
+    shapes = [s for s, _ in plan.compiled]
+    work = [(i, f) for i, (_, targets) in enumerate(plan.compiled)
+            for f in fastvalidate.focus_nodes(index, targets) if f in owned]
+    try:
+        raw = fastvalidate._run(index, shapes, work)
+    except fastvalidate.Foreign as exc:
+        unit.whole = f"a rule reads {exc.node}, which another record or the catalogue describes"
+        return
+    for d in plan.delegated:
+        if d.targets is None:
+            unit.whole = f"pyshacl must find the focus nodes of {d.node}"
+            return
+        twin = d.twin
+        hit = (any(twin(index, s) for s in owned) if twin is not None
+               else bool(fastvalidate.focus_nodes(index, d.targets) & owned))
+        if hit:
+            unit.whole = f"pyshacl validates {d.node} on this record"
+            return
+    if any(not r[7] for r in raw):
+        unit.whole = "a shape without its own message failed (pyshacl words those)"
+        return
+    unit.results = [(fastvalidate._result(r, _JOB.texts, origins), r[8]) for r in raw]
+    for p in _objects_of_predicates(plan):
+        found = [str(o) for o in graph.pos.get(p, {}) if isinstance(o, URIRef) and o not in owned]
+        if found:
+            unit.objects_of[str(p)] = found
+
+
+def _digest(pairs: list[tuple[Node, Node]]) -> str:
+    """The same for the same set of (predicate, object) pairs, whatever their order."""
+    lines = sorted(f"{p.n3()} {o.n3()}" for p, o in pairs)
+    return hashlib.blake2b("\n".join(lines).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _pairs(graph: Triples, s: Node) -> list[tuple[Node, Node]]:
+    return [(p, o) for p, objects in graph.spo[s].items() for o in objects]
+
+
+def _objects_of_predicates(plan: fastvalidate.Plan) -> list[Node]:
+    targets = [t for _, ts in plan.compiled for t in ts] + [t for d in plan.delegated for t in d.targets or ()]
+    return sorted({value for kind, value in targets if kind == "targetObjectsOf"}, key=str)
+
+
+def _render(unit: Unit, graph: Triples, owned: set[Node]) -> bytes:
+    """Every owned node's block in each format's order; returns the blob (the four regions one after another)."""
+    try:
+        nodes = sorted(cast(set[URIRef], owned), key=render.FORMATS[0].key)
+        blocks = [render.render(s, _pairs(graph, s)) for s in nodes]
+    except render.NotRenderable as exc:
+        unit.whole = f"a node cannot be written on its own ({exc})"
+        return b""
+    unit.subjects = [b.subject for b in blocks]
+    unit.types = [tuple(str(t) for t in graph.spo[URIRef(b.subject)].get(RDF.type, ())) for b in blocks]
+    prefixes: set[str] = set()
+    for b in blocks:
+        prefixes |= b.prefixes
+    unit.prefixes = frozenset(prefixes)
+    parts: list[bytes] = []
+    size = 0
+    for f, fmt in enumerate(render.FORMATS):
+        order = sorted(range(len(blocks)), key=lambda i, k=fmt.key: k(blocks[i].subject))  # type: ignore[misc]
+        sep = fmt.separator.encode("utf-8")
+        starts: list[int] = []
+        for n, i in enumerate(order):
+            if n:
+                parts.append(sep)
+                size += len(sep)
+            starts.append(size)
+            text = blocks[i].texts[f].encode("utf-8")
+            parts.append(text)
+            size += len(text)
+        starts.append(size + len(sep))  # so a block ends at the next start minus the separator
+        unit.order.append(order)
+        unit.starts.append(starts)
+    return b"".join(parts)
+
+
+# -- the whole catalogue (main process) ---------------------------------------------------------------
+
+@dataclass
+class Assembled:
+    """A publish's outcome before writing: the report, the counts and a writer per output file."""
+
+    report: Report
+    writers: dict[str, Callable[[BinaryIO], None]]
+    catalogs: int
+    datasets: int
+    services: int
+    triples: int
+    used: set[str]
+    cache: RecordCache
+
+
+def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], jobs: int | None) -> Assembled:
+    """Units for every file (from the cache or made), checked and validated together; raises ``WholeGraph``."""
+    root = Path(source_dir)
+    files, problems = loader.resource_files(root)
+    catalog_path = root / loader.CATALOG_FILE
+    catalog_data = loader.file_bytes(catalog_path, problems)
+    head = loader.read_catalog(catalog_path, catalog_data)
+    if problems or head.parse_problems or head.problems or not isinstance(head.record, dict):
+        raise WholeGraph("the source has problems")
+    cache.catalog_bytes = catalog_data or b""
+    items: list[tuple[str, bytes, str]] = []
+    for path in files:
+        data = loader.file_bytes(path, problems)
+        if data is None:
+            raise WholeGraph("a record file cannot be read")
+        items.append((str(path), data, cache.key(str(path), data)))
+    source = Source(resources=(), **head.record)
+    step("map")
+    units = _units(items, source, cache, jobs)
+    bad = next((u for u in units if not u.ok), None)
+    if bad is not None:
+        raise WholeGraph(bad.whole or f"{bad.file} has problems")
+    defined = [*head.defined, *(m for u in units for m in u.defined)]
+    referred = [*head.referred, *(m for u in units for m in u.referred)]
+    if loader.cross_check(defined, referred):
+        raise WholeGraph("identifiers do not resolve")
+    step("validate")
+    ctx = Context(source)
+    owner = _owners(units)
+    graph, differ = _catalogue_graph(ctx, units, owner)
+    shared_subjects = [s for s in graph.spo]
+    whole = next((u.whole for u in units if u.whole is not None), None)
+    if whole is None:
+        whole = differ or _consistent(units, graph, owner)
+    _add_types(units, owner, graph)
+    report = _report(units, graph, owner, ctx) if whole is None else None
+    if report is None:
+        raise WholeGraph(whole or "")
+    step("serialise")
+    blocks = [render.render(cast(URIRef, s), _pairs(graph, s)) for s in shared_subjects]
+    types_of = [t for u in units for ts in u.types for t in ts]
+    types_of += [str(t) for s in shared_subjects for t in graph.spo[s].get(RDF.type, ())]
+    return Assembled(
+        report=report,
+        writers=_writers(units, blocks, cache),
+        catalogs=types_of.count(str(DCAT.Catalog)),
+        datasets=types_of.count(str(DCAT.Dataset)),
+        services=types_of.count(str(DCAT.DataService)),
+        triples=sum(u.triples for u in units) + sum(
+            len(objects) for s in shared_subjects for objects in graph.spo[s].values()),
+        used={u.key for u in units},
+        cache=cache,
+    )
+
+
+def _units(items: list[tuple[str, bytes, str]], source: Source, cache: RecordCache, jobs: int | None) -> list[Unit]:
+    """Each file's unit: its cache entry where there is one, made (on every core when many) where not."""
+    global _JOB
+    units: list[Unit | None] = []
+    todo: list[int] = []
+    for i, (_, _, key) in enumerate(items):
+        found = cache.get(key)
+        if found is not None and isinstance(found[0], Unit):
+            unit, at = found
+            unit.blob_at = at
+            units.append(unit)
+        else:
+            units.append(None)
+            todo.append(i)
+    if todo:
+        _JOB = _Shared(source, fastvalidate.plan(validate.shapes_graph()), validate.shape_texts(), cache)
+        try:
+            made = _make_all([items[i] for i in todo], jobs)
+        finally:
+            _JOB = None
+        for i, unit in zip(todo, made, strict=True):
+            units[i] = unit
+            cache.used.add(unit.key)
+    return [u for u in units if u is not None]
+
+
+def _make_all(items: list[tuple[str, bytes, str]], jobs: int | None) -> list[Unit]:
+    workers = min(jobs or os.cpu_count() or 1, 8)
+    if workers < 2 or len(items) < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+        return [make_unit(item) for item in items]
+    chunk = max(1, len(items) // (workers * 16))
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return list(pool.imap(make_unit, items, chunksize=chunk))
+
+
+def _add_types(units: list[Unit], owner: dict[URIRef, int], graph: Triples) -> None:
+    """The types of every owned node, for the catalogue-level checks and the deferred class results."""
+    classes: dict[str, URIRef] = {}
+    nodes = iter(owner)  # in the units' order, as made by ``_owners``
+    rdf_type = RDF.type
+    for unit in units:
+        for types in unit.types:
+            node = next(nodes)
+            for t in types:
+                cls = classes.get(t)
+                if cls is None:
+                    cls = classes[t] = URIRef(t)
+                graph.add((node, rdf_type, cls))
+
+
+def _owners(units: list[Unit]) -> dict[URIRef, int]:
+    """Owned node -> its unit; a node owned by two records needs the whole graph (its triples merge)."""
+    owner: dict[URIRef, int] = {}
+    for n, unit in enumerate(units):
+        for s in unit.subjects:
+            node = URIRef(s)
+            if owner.setdefault(node, n) != n:
+                raise WholeGraph(f"{s} is minted by two records")
+    return owner
+
+
+def _catalogue_graph(ctx: Context, units: list[Unit], owner: dict[URIRef, int]) -> tuple[Triples, str | None]:
+    """The catalogue-level nodes and every shared node the records link to, merged; and why the records'
+    own validation may differ from the whole graph's (None: it cannot)."""
+    by_section: dict[str, list[URIRef]] = {s.id: [] for s in ctx.source.sections}
+    everything: list[URIRef] = []
+    for unit in units:
+        members = [URIRef(m) for m in unit.members]
+        by_section[unit.section].extend(members)
+        everything.extend(members)
+    catalogue(ctx, by_section, everything)
+    graph = ctx.graph
+    seen: dict[str, tuple[str, int]] = {}
+    differ: str | None = None
+    for unit in units:
+        for minted, origin in unit.shared_origins:
+            ctx.origins.setdefault(minted, origin)
+        todo: set[str] = set()
+        for subject, digest, n in unit.shared:
+            before = seen.get(subject)
+            if before is None:
+                seen[subject] = (digest, n)
+                todo.add(subject)
+            elif before[0] != digest:
+                differ = f"records describe {subject} differently"
+                todo.add(subject)
+        if not todo:
+            continue  # every copy it holds is one merged already
+        for node, pairs in pickle.loads(unit.shared_triples):
+            if str(node) in todo:
+                for p, o in pairs:
+                    graph.add((node, p, o))
+    for node in graph.spo:
+        if node in owner:
+            raise WholeGraph(f"{node} is a record's node and is described by another record or the catalogue")
+    for subject, (_, n) in seen.items():
+        if sum(len(objects) for objects in graph.spo[URIRef(subject)].values()) != n:
+            differ = f"records or the catalogue describe {subject} differently"
+    return graph, differ
+
+
+def _consistent(units: list[Unit], graph: Triples, owner: dict[URIRef, int]) -> str | None:
+    """Why the records' validation may differ from the whole graph's, or None.
+
+    A shape that targets the objects of a predicate must not find, through another record, a node owned
+    by a record that did not see that link; and no node may state ``rdfs:subClassOf`` (records read class
+    hierarchies from their own triples only).
+    """
+    for unit in units:
+        for objects in unit.objects_of.values():
+            for o in objects:
+                if URIRef(o) in owner:
+                    return f"{unit.file} links to {o}, another record's node, where a shape targets it"
+    if RDFS.subClassOf in graph.pos:
+        return "the catalogue states rdfs:subClassOf"
+    return None
+
+
+def _report(units: list[Unit], graph: Triples, owner: dict[URIRef, int], ctx: Context) -> Report | None:
+    """The records' results, confirmed, and the catalogue-level nodes' own; None if pyshacl must run."""
+    plan = fastvalidate.plan(validate.shapes_graph())
+    index = fastvalidate.LocalIndex(graph, partial=owner, open_world=False)
+    shapes = [s for s, _ in plan.compiled]
+    work = [(i, f) for i, (_, targets) in enumerate(plan.compiled)
+            for f in fastvalidate.focus_nodes(index, targets) if f not in owner]
+    try:
+        raw = fastvalidate._run(index, shapes, work)
+    except fastvalidate.Foreign:
+        return None
+    if any(not r[7] for r in raw):
+        return None
+    for d in plan.delegated:
+        if d.targets is None:
+            return None
+        if d.twin is not None:
+            if any(d.twin(index, s) for s in graph.spo if s not in owner):
+                return None
+        elif any(f not in owner for f in fastvalidate.focus_nodes(index, d.targets)):
+            return None
+    texts = validate.shape_texts()
+    results = [fastvalidate._result(r, texts, ctx.origins) for r in raw]
+    for unit in units:
+        for result, unless in unit.results:
+            if unless is None or not _has_class(index, *unless):
+                results.append(result)
+    return Report(tuple(sorted(results, key=fastvalidate._order)))
+
+
+def _has_class(index: fastvalidate.LocalIndex, node: str, cls: str) -> bool:
+    klass = URIRef(cls)
+    return any(klass in index.supers(t) for t in index.spo.get(URIRef(node), {}).get(RDF.type, ()))
+
+
+# -- writing ---------------------------------------------------------------------------------------
+
+def _writers(units: list[Unit], blocks: list[render.Block],
+             cache: RecordCache) -> dict[str, Callable[[BinaryIO], None]]:
+    prefixes: set[str] = set()
+    for unit in units:
+        prefixes |= unit.prefixes
+    for block in blocks:
+        prefixes |= block.prefixes
+    return {fmt.file: _writer(f, fmt, units, blocks, cache, prefixes) for f, fmt in enumerate(render.FORMATS)}
+
+
+def _writer(f: int, fmt: render.Format, units: list[Unit], blocks: list[render.Block], cache: RecordCache,
+            prefixes: set[str]) -> Callable[[BinaryIO], None]:
+    def write(handle: BinaryIO) -> None:
+        handle.write(fmt.head(prefixes).encode("utf-8"))
+        sep = fmt.separator.encode("utf-8")
+        first = True
+        with _Entries(cache, units) as entries:
+            for data in _runs(f, fmt, units, blocks, entries):
+                if not first:
+                    handle.write(sep)
+                first = False
+                handle.write(data)
+        handle.write(fmt.tail.encode("utf-8"))
+    return write
+
+
+def _runs(f: int, fmt: render.Format, units: list[Unit], blocks: list[render.Block],
+          entries: _Entries) -> Iterator[bytes]:
+    """The blocks of format ``f`` in order, a record's consecutive blocks read as one run."""
+    key = fmt.key
+    items: list[tuple[str, int, int]] = []
+    for n, unit in enumerate(units):
+        subjects = unit.subjects
+        items.extend((key(subjects[i]), n, j) for j, i in enumerate(unit.order[f]))
+    items.extend((key(b.subject), -1, j) for j, b in enumerate(blocks))
+    items.sort()
+    run_unit, run_first, run_last = -2, 0, -1
+    for _, n, j in items:
+        if n == run_unit and j == run_last + 1 and n >= 0:
+            run_last = j
+            continue
+        if run_unit != -2:
+            yield _read_run(f, units, blocks, entries, run_unit, run_first, run_last)
+        run_unit, run_first, run_last = n, j, j
+    if run_unit != -2:
+        yield _read_run(f, units, blocks, entries, run_unit, run_first, run_last)
+
+
+def _read_run(f: int, units: list[Unit], blocks: list[render.Block], entries: _Entries, n: int, first: int,
+              last: int) -> bytes:
+    if n < 0:
+        return blocks[first].texts[f].encode("utf-8")
+    unit = units[n]
+    starts = unit.starts[f]
+    sep = len(render.FORMATS[f].separator.encode("utf-8"))
+    begin, end = starts[first], starts[last + 1] - sep
+    return entries.read(n, unit.blob_at + begin, end - begin)
+
+
+class _Entries:
+    """Open entry files, a bounded number at a time (a record's blocks are mostly read in one go)."""
+
+    LIMIT = 64
+
+    def __init__(self, cache: RecordCache, units: list[Unit]) -> None:
+        self.cache = cache
+        self.units = units
+        self.open: dict[int, int] = {}
+
+    def __enter__(self) -> _Entries:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for fd in self.open.values():
+            os.close(fd)
+        self.open.clear()
+
+    def read(self, n: int, offset: int, size: int) -> bytes:
+        fd = self.open.get(n)
+        if fd is None:
+            if len(self.open) >= self.LIMIT:
+                os.close(self.open.pop(next(iter(self.open))))
+            fd = self.open[n] = os.open(self.cache.path(self.units[n].key), os.O_RDONLY)
+        data: bytes = os.pread(fd, size, offset)
+        if len(data) != size:
+            raise OSError(f"{self.cache.path(self.units[n].key)}: record cache entry changed while publishing")
+        return data
