@@ -75,6 +75,7 @@ class RecordCache:
     used: set[str] = field(default_factory=set)
     """Keys of this run's entries: found, or made."""
     hits: int = 0
+    _base: tuple[bytes, Any] | None = field(default=None, repr=False)
 
     @classmethod
     def for_source(cls, cache_dir: Path, source_dir: Path) -> RecordCache:
@@ -83,8 +84,12 @@ class RecordCache:
         return cls(Path(cache_dir) / name)
 
     def key(self, name: str, data: bytes) -> str:
-        digest = hashlib.sha256(code_fingerprint().encode())
-        for part in (self.catalog_bytes, name.encode(), data):
+        if self._base is None or self._base[0] is not self.catalog_bytes:
+            base = hashlib.sha256(code_fingerprint().encode())
+            base.update(len(self.catalog_bytes).to_bytes(8, "big") + self.catalog_bytes)
+            self._base = (self.catalog_bytes, base)
+        digest = self._base[1].copy()  # the code and catalog.yaml are hashed once, not once per file
+        for part in (name.encode(), data):
             digest.update(len(part).to_bytes(8, "big") + part)
         return digest.hexdigest()
 

@@ -519,10 +519,19 @@ def _read_run(f: int, units: list[Unit], blocks: list[render.Block], entries: _E
     return entries.read(n, unit.blob_at + begin, end - begin)
 
 
+def _open_files_allowed() -> int:
+    try:
+        import resource
+    except ImportError:  # not a POSIX system
+        return 512
+    return int(resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+
+
 class _Entries:
     """Open entry files, a bounded number at a time (a record's blocks are mostly read in one go)."""
 
-    LIMIT = 64
+    LIMIT = max(16, min(4096, _open_files_allowed() - 64))
+    """Open at most this many at once: a record's blocks of one format come in a few runs, far apart."""
 
     def __init__(self, cache: RecordCache, units: list[Unit]) -> None:
         self.cache = cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -13,6 +14,18 @@ from kustavi_dcat.iris import Iris
 from kustavi_dcat.models import LangList, LangText, Origin, Source
 from kustavi_dcat.namespaces import RDF, XSD
 from kustavi_dcat.triples import Triples
+
+
+@lru_cache(maxsize=1 << 16)
+def text_literal(value: str, lang: str) -> Literal:
+    """A language-tagged literal, made once per text: keywords and names recur in thousands of datasets,
+    and making an rdflib literal costs far more than finding it again."""
+    return Literal(value, lang=lang)
+
+
+@lru_cache(maxsize=1 << 12)
+def date_literal(value: dt.date) -> Literal:
+    return Literal(value.isoformat(), datatype=XSD.date)
 
 
 @dataclass
@@ -46,12 +59,12 @@ class Context:
     def texts(self, s: URIRef, p: URIRef, text: LangText | None) -> None:
         """One literal per language, tagged ``fi``/``sv``/``en``."""
         for lang, value in text or ():
-            self.graph.add((s, p, Literal(value, lang=lang)))
+            self.graph.add((s, p, text_literal(value, lang)))
 
     def words(self, s: URIRef, p: URIRef, words: LangList) -> None:
         for lang, values in words.values:
             for value in values:
-                self.graph.add((s, p, Literal(value, lang=lang)))
+                self.graph.add((s, p, text_literal(value, lang)))
 
     def iris_(self, s: URIRef, p: URIRef, values: Iterable[str]) -> None:
         for v in values:
@@ -59,7 +72,7 @@ class Context:
 
     def date(self, s: URIRef, p: URIRef, value: dt.date | None) -> None:
         if value is not None:
-            self.graph.add((s, p, Literal(value.isoformat(), datatype=XSD.date)))
+            self.graph.add((s, p, date_literal(value)))
 
     def came_from(self, s: URIRef, origin: Origin) -> None:
         self.origins.setdefault(s, origin)
