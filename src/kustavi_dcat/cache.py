@@ -126,6 +126,38 @@ class RecordCache:
         os.replace(temp, self.folder / key)
         return 8 + len(head)
 
+    def catalogue_key(self, parts: list[str]) -> str:
+        """The key of the catalogue level: the code, catalog.yaml and every record's public digest in order."""
+        digest = hashlib.sha256(code_fingerprint().encode())
+        digest.update(len(self.catalog_bytes).to_bytes(8, "big") + self.catalog_bytes)
+        digest.update("\n".join(parts).encode("utf-8"))
+        return digest.hexdigest()
+
+    def catalogue_name(self, key: str) -> str:
+        return f"catalogue-{key}"
+
+    def get_catalogue(self, key: str) -> Any:
+        """The stored catalogue level, or None."""
+        try:
+            with open(self.folder / self.catalogue_name(key), "rb") as handle:
+                stored = pickle.load(handle)
+        except Exception:  # missing or unreadable: only a miss
+            return None
+        if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == FORMAT and stored[1] == key):
+            return None
+        return stored[2]
+
+    def put_catalogue(self, key: str, level: Any) -> None:
+        """Store the catalogue level (a cache that cannot be written costs only time next time)."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temp = self.folder / f".catalogue.tmp-{os.getpid()}"
+            with open(temp, "wb") as handle:
+                pickle.dump((FORMAT, key, level), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.folder / self.catalogue_name(key))
+        except OSError:
+            return
+
     def prune(self, used: set[str]) -> None:
         """Remove the entries a successful publish did not use (a cache that cannot be tidied costs nothing)."""
         try:

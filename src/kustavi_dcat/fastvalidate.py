@@ -23,10 +23,9 @@ import os
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, cast
 
-from pyshacl import validate as shacl_validate
-from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection as RdfList
 from rdflib.plugins.stores.memory import Memory
@@ -142,27 +141,31 @@ class Foreign(Exception):
 
 class LocalIndex(Index):
     """Part of a catalogue: one record's triples (with its copies of the shared nodes it links to), or the
-    catalogue-level nodes with only the types of the records' nodes.
+    catalogue-level nodes with only the types of the records' nodes (``partial``: node -> its types).
 
-    A lookup it cannot answer exactly raises ``Foreign``: a node it holds only the types of (``partial``),
-    or, when the part is ``open``, any IRI it does not hold (it may be another record's). Literals never
-    have triples. Class hierarchy lookups read only this part: the caller makes sure no part of the
+    A lookup it cannot answer exactly raises ``Foreign``: anything but the types of a ``partial`` node,
+    or, when the part is ``open_world``, any IRI it does not hold (it may be another record's). Literals
+    never have triples. Class hierarchy lookups read only this part: the caller makes sure no part of the
     catalogue states ``rdfs:subClassOf``.
     """
 
-    def __init__(self, graph: Triples, partial: Collection[Node] = (), open_world: bool = True) -> None:
+    def __init__(self, graph: Triples, partial: Mapping[Node, Collection[Node]] | None = None,
+                 open_world: bool = True) -> None:
         super().__init__(graph)
-        self.partial = partial
+        self.partial = partial or {}
         self.open_world = open_world
 
     def objects(self, s: Node, p: Node) -> Collection[Node]:
         by_p = self.spo.get(s)
         if by_p is None:
+            types = self.partial.get(s) if self.partial else None
+            if types is not None:
+                if str.__eq__(cast(str, p), _RDF_TYPE):
+                    return types
+                raise Foreign(s)
             if self.open_world and not isinstance(s, Literal):
                 raise Foreign(s)
             return ()
-        if self.partial and s in self.partial and not str.__eq__(cast(str, p), _RDF_TYPE):
-            raise Foreign(s)
         return by_p.get(p, ())
 
     def supers(self, cls: Node) -> frozenset[Node]:
@@ -451,12 +454,20 @@ def _has_class(cls: Node) -> Callable[[Index, Node], bool]:
     return ok
 
 
-_DATATYPE_CHECKER = DatatypeConstraintComponent.__new__(DatatypeConstraintComponent)
-"""Used only for pyshacl's own value-space test, so that well-formedness is judged exactly as it judges it."""
+@cache
+def _datatype_checker() -> Any:
+    """pyshacl's own value-space test, so that well-formedness is judged exactly as it judges it.
+
+    Imported when first needed: a republish served from the record cache never validates a literal,
+    and importing pyshacl is a tenth of a second.
+    """
+    from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
+
+    return DatatypeConstraintComponent.__new__(DatatypeConstraintComponent)
 
 
 def _in_value_space(v: Literal, dtype: Node) -> bool:
-    return bool(_DATATYPE_CHECKER._assert_actual_datatype(v, dtype))  # type: ignore[no-untyped-call]
+    return bool(_datatype_checker()._assert_actual_datatype(v, dtype))
 
 
 def _has_datatype(dtype: Node) -> Callable[[Index, Node], bool]:
@@ -760,6 +771,8 @@ def _pyshacl(graph: Graph, origins: Mapping[URIRef, Origin], full: Graph, use: l
     kwargs: dict[str, Any] = {} if use is None else {"use_shapes": [str(u) for u in use]}
     if focus:
         kwargs["focus_nodes"] = focus
+    from pyshacl import validate as shacl_validate
+
     _, report, _ = shacl_validate(graph, shacl_graph=engine, inference="none", allow_warnings=True, advanced=True,
                                   inplace=True, **kwargs)
     results = [validate._result(report, r, origins) for r in report.objects(None, SH.result)]

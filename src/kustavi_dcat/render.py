@@ -90,7 +90,7 @@ class Compactor:
         return found
 
 
-CACHE_LIMIT = 100_000
+CACHE_LIMIT = 20_000
 """Entries kept per cache of rendered IRIs; a full cache is emptied (memory stays bounded on a national
 catalogue, whose shared IRIs are soon cached again)."""
 

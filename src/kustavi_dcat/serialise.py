@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from pyld import jsonld
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -47,6 +46,8 @@ FORMATS: dict[str, str] = {
 
 def refuse_urls(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
     """pyld document loader: no network, ever. The context ships with the package."""
+    from pyld import jsonld
+
     raise jsonld.JsonLdError(f"refusing to load {url}: documents are never fetched", "loading document failed",
                              code="loading document failed")
 
@@ -361,6 +362,8 @@ def plain_ntriples(graph: Graph) -> bytes:
 
 def plain_jsonld(graph: Graph) -> bytes:
     """Flattened, compacted JSON-LD by pyld, arrays sorted (the baseline ``to_jsonld`` reproduces)."""
+    from pyld import jsonld  # imported when used (the baseline only)
+
     options = {"documentLoader": refuse_urls, "ordered": True}
     flattened = jsonld.flatten(_expanded(graph), context(), options)
     if "@graph" not in flattened:  # one node: keep the document's one shape

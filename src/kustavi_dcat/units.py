@@ -30,7 +30,8 @@ import hashlib
 import multiprocessing
 import os
 import pickle
-from collections.abc import Callable, Iterator, Mapping
+from array import array
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, cast
@@ -53,6 +54,10 @@ PARALLEL_MIN_FILES = 48
 
 Unless = tuple[str, str] | None
 """A deferred class result's condition: (node, class) that cancels it when the node has the class."""
+
+
+Owners = dict[URIRef, tuple[URIRef, ...]]
+"""Every node a record owns, with its types."""
 
 
 class WholeGraph(Exception):
@@ -90,10 +95,12 @@ class Unit:
     """Why this record cannot be checked or written on its own (None: it can)."""
     prefixes: frozenset[str] = frozenset()
     triples: int = 0
-    order: list[list[int]] = field(default_factory=list)
+    order: list[array[int]] = field(default_factory=list)
     """Per format: indices into ``subjects`` in that format's order."""
-    starts: list[list[int]] = field(default_factory=list)
+    starts: list[array[int]] = field(default_factory=list)
     """Per format: where each block starts in the entry's blob, and one more (the next region's start)."""
+    public: str = ""
+    """A digest of everything above that the catalogue level reads (not the results, not the text)."""
     blob_size: int = 0
     blob_at: int = 0
     """Offset of the blob in the entry file (set when read back or written)."""
@@ -140,6 +147,7 @@ def make_unit(item: tuple[str, bytes, str]) -> Unit:
     unit.triples = sum(len(objects) for s in owned for objects in graph.spo[s].values())
     _validate(unit, graph, owned, ctx.origins)
     blob = _render(unit, graph, owned)
+    unit.public = _public(unit)
     unit.blob_size = len(blob)
     try:
         unit.blob_at = _JOB.cache.put(key, unit, blob)
@@ -183,6 +191,14 @@ def _validate(unit: Unit, graph: Triples, owned: set[Node], origins: Mapping[URI
         found = [str(o) for o in graph.pos.get(p, {}) if isinstance(o, URIRef) and o not in owned]
         if found:
             unit.objects_of[str(p)] = found
+
+
+def _public(unit: Unit) -> str:
+    """The digest of what the catalogue level reads of a unit: an edit that changes none of it (a title,
+    a description) leaves the catalogue level as it was."""
+    seen = (unit.section, unit.members, unit.subjects, unit.types, unit.shared, sorted(unit.objects_of.items()),
+            unit.whole, [(str(s), o.file, o.line, o.column) for s, o in unit.shared_origins])
+    return hashlib.blake2b(repr(seen).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _digest(pairs: list[tuple[Node, Node]]) -> str:
@@ -229,8 +245,8 @@ def _render(unit: Unit, graph: Triples, owned: set[Node]) -> bytes:
             parts.append(text)
             size += len(text)
         starts.append(size + len(sep))  # so a block ends at the next start minus the separator
-        unit.order.append(order)
-        unit.starts.append(starts)
+        unit.order.append(array("I", order))
+        unit.starts.append(array("Q", starts))
     return b"".join(parts)
 
 
@@ -269,6 +285,7 @@ def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], 
     source = Source(resources=(), **head.record)
     step("map")
     units = _units(items, source, cache, jobs)
+    del items  # the files' bytes are not needed again (a national source is a hundred megabytes)
     bad = next((u for u in units if not u.ok), None)
     if bad is not None:
         raise WholeGraph(bad.whole or f"{bad.file} has problems")
@@ -277,31 +294,57 @@ def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], 
     if loader.cross_check(defined, referred):
         raise WholeGraph("identifiers do not resolve")
     step("validate")
-    ctx = Context(source)
-    owner = _owners(units)
-    graph, differ = _catalogue_graph(ctx, units, owner)
-    shared_subjects = [s for s in graph.spo]
-    whole = next((u.whole for u in units if u.whole is not None), None)
-    if whole is None:
-        whole = differ or _consistent(units, graph, owner)
-    _add_types(units, owner, graph)
-    report = _report(units, graph, owner, ctx) if whole is None else None
-    if report is None:
-        raise WholeGraph(whole or "")
+    key = cache.catalogue_key([u.public for u in units])
+    level = cache.get_catalogue(key)
+    if not isinstance(level, Level):
+        level = _catalogue_level(source, units)
+        cache.put_catalogue(key, level)
+    report = Report(tuple(sorted([*level.results, *_confirmed(units, level)], key=fastvalidate._order)))
     step("serialise")
-    blocks = [render.render(cast(URIRef, s), _pairs(graph, s)) for s in shared_subjects]
     types_of = [t for u in units for ts in u.types for t in ts]
-    types_of += [str(t) for s in shared_subjects for t in graph.spo[s].get(RDF.type, ())]
+    types_of += [t for ts in level.types.values() for t in ts]
     return Assembled(
         report=report,
-        writers=_writers(units, blocks, cache),
+        writers=_writers(units, level.blocks, cache),
         catalogs=types_of.count(str(DCAT.Catalog)),
         datasets=types_of.count(str(DCAT.Dataset)),
         services=types_of.count(str(DCAT.DataService)),
-        triples=sum(u.triples for u in units) + sum(
-            len(objects) for s in shared_subjects for objects in graph.spo[s].values()),
-        used={u.key for u in units},
+        triples=sum(u.triples for u in units) + level.triples,
+        used={u.key for u in units} | {cache.catalogue_name(key)},
         cache=cache,
+    )
+
+
+@dataclass
+class Level:
+    """The catalogue level: what the main process makes of every unit's summary, kept in the record cache
+    under a key over those summaries (so editing a title reuses it; adding a dataset does not)."""
+
+    results: list[Result]
+    """The catalogue-level nodes' own results."""
+    blocks: list[render.Block]
+    """Their text (catalogues, the service, shared nodes)."""
+    types: dict[str, tuple[str, ...]]
+    """Their types, for confirming the records' deferred class results."""
+    triples: int
+
+
+def _catalogue_level(source: Source, units: list[Unit]) -> Level:
+    """Map, merge, check and render the catalogue-level nodes; raises ``WholeGraph``."""
+    ctx = Context(source)
+    owner = _owners(units)
+    graph, differ = _catalogue_graph(ctx, units, owner)
+    whole = next((u.whole for u in units if u.whole is not None), None) or differ or _consistent(units, graph,
+                                                                                                  owner)
+    results = _catalogue_results(graph, owner, ctx) if whole is None else None
+    if results is None:
+        raise WholeGraph(whole or "pyshacl must validate the catalogue-level nodes")
+    subjects = cast(list[URIRef], list(graph.spo))
+    return Level(
+        results=results,
+        blocks=[render.render(s, _pairs(graph, s)) for s in subjects],
+        types={str(s): tuple(str(t) for t in graph.spo[s].get(RDF.type, ())) for s in subjects},
+        triples=sum(len(objects) for s in subjects for objects in graph.spo[s].values()),
     )
 
 
@@ -340,33 +383,24 @@ def _make_all(items: list[tuple[str, bytes, str]], jobs: int | None) -> list[Uni
         return list(pool.imap(make_unit, items, chunksize=chunk))
 
 
-def _add_types(units: list[Unit], owner: dict[URIRef, int], graph: Triples) -> None:
-    """The types of every owned node, for the catalogue-level checks and the deferred class results."""
-    classes: dict[str, URIRef] = {}
-    nodes = iter(owner)  # in the units' order, as made by ``_owners``
-    rdf_type = RDF.type
+def _owners(units: list[Unit]) -> Owners:
+    """Every owned node with its types (what the catalogue-level checks may read of it); a node owned by
+    two records needs the whole graph (its triples would merge)."""
+    owner: Owners = {}
+    classes: dict[tuple[str, ...], tuple[URIRef, ...]] = {}
     for unit in units:
-        for types in unit.types:
-            node = next(nodes)
-            for t in types:
-                cls = classes.get(t)
-                if cls is None:
-                    cls = classes[t] = URIRef(t)
-                graph.add((node, rdf_type, cls))
-
-
-def _owners(units: list[Unit]) -> dict[URIRef, int]:
-    """Owned node -> its unit; a node owned by two records needs the whole graph (its triples merge)."""
-    owner: dict[URIRef, int] = {}
-    for n, unit in enumerate(units):
-        for s in unit.subjects:
+        for s, types in zip(unit.subjects, unit.types, strict=True):
             node = URIRef(s)
-            if owner.setdefault(node, n) != n:
-                raise WholeGraph(f"{s} is minted by two records")
+            known = classes.get(types)
+            if known is None:
+                known = classes[types] = tuple(URIRef(t) for t in types)
+            owner[node] = known
+    if len(owner) != sum(len(u.subjects) for u in units):
+        raise WholeGraph("a node is minted by two records")
     return owner
 
 
-def _catalogue_graph(ctx: Context, units: list[Unit], owner: dict[URIRef, int]) -> tuple[Triples, str | None]:
+def _catalogue_graph(ctx: Context, units: list[Unit], owner: Owners) -> tuple[Triples, str | None]:
     """The catalogue-level nodes and every shared node the records link to, merged; and why the records'
     own validation may differ from the whole graph's (None: it cannot)."""
     by_section: dict[str, list[URIRef]] = {s.id: [] for s in ctx.source.sections}
@@ -406,7 +440,7 @@ def _catalogue_graph(ctx: Context, units: list[Unit], owner: dict[URIRef, int]) 
     return graph, differ
 
 
-def _consistent(units: list[Unit], graph: Triples, owner: dict[URIRef, int]) -> str | None:
+def _consistent(units: list[Unit], graph: Triples, owner: Owners) -> str | None:
     """Why the records' validation may differ from the whole graph's, or None.
 
     A shape that targets the objects of a predicate must not find, through another record, a node owned
@@ -423,10 +457,10 @@ def _consistent(units: list[Unit], graph: Triples, owner: dict[URIRef, int]) -> 
     return None
 
 
-def _report(units: list[Unit], graph: Triples, owner: dict[URIRef, int], ctx: Context) -> Report | None:
-    """The records' results, confirmed, and the catalogue-level nodes' own; None if pyshacl must run."""
+def _catalogue_results(graph: Triples, owner: Owners, ctx: Context) -> list[Result] | None:
+    """The catalogue-level nodes' own results; None if pyshacl must run."""
     plan = fastvalidate.plan(validate.shapes_graph())
-    index = fastvalidate.LocalIndex(graph, partial=owner, open_world=False)
+    index = fastvalidate.LocalIndex(graph, partial=cast(Mapping[Node, Collection[Node]], owner), open_world=False)
     shapes = [s for s, _ in plan.compiled]
     work = [(i, f) for i, (_, targets) in enumerate(plan.compiled)
             for f in fastvalidate.focus_nodes(index, targets) if f not in owner]
@@ -445,17 +479,27 @@ def _report(units: list[Unit], graph: Triples, owner: dict[URIRef, int], ctx: Co
         elif any(f not in owner for f in fastvalidate.focus_nodes(index, d.targets)):
             return None
     texts = validate.shape_texts()
-    results = [fastvalidate._result(r, texts, ctx.origins) for r in raw]
+    return [fastvalidate._result(r, texts, ctx.origins) for r in raw]
+
+
+def _confirmed(units: list[Unit], level: Level) -> list[Result]:
+    """The records' results; a deferred class result stands unless its node turned out to have the class.
+
+    No part of the catalogue states ``rdfs:subClassOf`` (else the whole graph is validated), so a node
+    has a class exactly when it is typed with it.
+    """
+    owned: dict[str, tuple[str, ...]] | None = None
+    out: list[Result] = []
     for unit in units:
         for result, unless in unit.results:
-            if unless is None or not _has_class(index, *unless):
-                results.append(result)
-    return Report(tuple(sorted(results, key=fastvalidate._order)))
-
-
-def _has_class(index: fastvalidate.LocalIndex, node: str, cls: str) -> bool:
-    klass = URIRef(cls)
-    return any(klass in index.supers(t) for t in index.spo.get(URIRef(node), {}).get(RDF.type, ()))
+            if unless is not None:
+                if owned is None:
+                    owned = {s: ts for u in units for s, ts in zip(u.subjects, u.types, strict=True)}
+                node, cls = unless
+                if cls in owned.get(node, level.types.get(node, ())):
+                    continue
+            out.append(result)
+    return out
 
 
 # -- writing ---------------------------------------------------------------------------------------
@@ -473,6 +517,9 @@ def _writers(units: list[Unit], blocks: list[render.Block],
 def _writer(f: int, fmt: render.Format, units: list[Unit], blocks: list[render.Block], cache: RecordCache,
             prefixes: set[str]) -> Callable[[BinaryIO], None]:
     def write(handle: BinaryIO) -> None:
+        if not blocks and not any(u.subjects for u in units):
+            handle.write(fmt.empty.encode("utf-8"))
+            return
         handle.write(fmt.head(prefixes).encode("utf-8"))
         sep = fmt.separator.encode("utf-8")
         first = True
@@ -496,25 +543,25 @@ def _runs(f: int, fmt: render.Format, units: list[Unit], blocks: list[render.Blo
         items.extend((key(subjects[i]), n, j) for j, i in enumerate(unit.order[f]))
     items.extend((key(b.subject), -1, j) for j, b in enumerate(blocks))
     items.sort()
+    sep = len(fmt.separator.encode("utf-8"))
     run_unit, run_first, run_last = -2, 0, -1
     for _, n, j in items:
         if n == run_unit and j == run_last + 1 and n >= 0:
             run_last = j
             continue
         if run_unit != -2:
-            yield _read_run(f, units, blocks, entries, run_unit, run_first, run_last)
+            yield _run(f, units, blocks, entries, sep, run_unit, run_first, run_last)
         run_unit, run_first, run_last = n, j, j
     if run_unit != -2:
-        yield _read_run(f, units, blocks, entries, run_unit, run_first, run_last)
+        yield _run(f, units, blocks, entries, sep, run_unit, run_first, run_last)
 
 
-def _read_run(f: int, units: list[Unit], blocks: list[render.Block], entries: _Entries, n: int, first: int,
-              last: int) -> bytes:
+def _run(f: int, units: list[Unit], blocks: list[render.Block], entries: _Entries, sep: int, n: int, first: int,
+         last: int) -> bytes:
     if n < 0:
         return blocks[first].texts[f].encode("utf-8")
     unit = units[n]
     starts = unit.starts[f]
-    sep = len(render.FORMATS[f].separator.encode("utf-8"))
     begin, end = starts[first], starts[last + 1] - sep
     return entries.read(n, unit.blob_at + begin, end - begin)
 

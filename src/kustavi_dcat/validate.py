@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -146,6 +145,8 @@ def shape_texts() -> dict[Node, tuple[str, str]]:
 def validate_graph(graph: Graph, origins: Mapping[URIRef, Origin] | None = None) -> Report:
     """Run the shapes over ``graph``; ``origins`` maps focus nodes back to source records."""
     shapes = engine_shapes(scan_values=needs_value_scan(graph))
+    from pyshacl import validate as shacl_validate  # imported when used: it takes a tenth of a second
+
     # inplace: the shapes hold no SHACL rules, so nothing is added to ``graph`` and no copy is needed.
     _, report, _ = shacl_validate(graph, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True,
                                   inplace=True)
