@@ -321,4 +321,8 @@ def _store_terms(*namespaces: type[DefinedNamespace]) -> None:
                 type.__setattr__(ns, name, ns._NS[name])
 
 
-_store_terms(ADFI, ADMS, DCAT, DCATAP, DCATAPFI, DCT, ELI, FOAF, HYDRA, PROV, SH, SKOS, VCARD)
+DEFINED: tuple[type[DefinedNamespace], ...] = (ADFI, ADMS, DCAT, DCATAP, DCATAPFI, DCT, ELI, FOAF, HYDRA, PROV, SH,
+                                               SKOS, VCARD)
+"""Every closed namespace of the project."""
+
+_store_terms(*DEFINED)
