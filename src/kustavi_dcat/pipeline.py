@@ -50,6 +50,10 @@ class PublishReport:
     validation: Report
     whole_graph: str | None = None
     """Why the whole-graph path ran instead of the record-by-record one (None: it did not)."""
+    records: int = 0
+    """Resource files published record by record ..."""
+    reused: int = 0
+    """... and how many of them came from the record cache unchanged."""
 
 
 class CatalogInvalid(InvalidCatalogError):
@@ -108,7 +112,7 @@ def _publish_units(source_dir: Path, out_dir: Path, step: Callable[[str], None],
             cache.prune(done.used)
     step("done")
     counts = Counts(done.catalogs, done.datasets, done.services, done.triples)
-    return PublishReport(written, counts, done.report)
+    return PublishReport(written, counts, done.report, records=done.records, reused=done.reused)
 
 
 def publish_whole(source_dir: Path, out_dir: Path, step: Callable[[str], None], *, fast: bool, jobs: int | None,

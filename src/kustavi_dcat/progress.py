@@ -79,7 +79,10 @@ class Feedback:
         """Remember the counts that ``--verbose`` prints next to each stage."""
         c = report.counts
         v = report.validation
+        path = (f"{report.records} records, {report.reused} of them from the cache"
+                if report.whole_graph is None else f"whole graph: {report.whole_graph}")
         self.details = {
+            "load": path,
             "map": f"{c.triples} triples; {c.catalogs} catalogues, {c.datasets} datasets, "
                    f"{c.services} data services",
             "validate": f"{len(v.violations)} violations, {len(v.warnings)} warnings",

@@ -264,6 +264,8 @@ class Assembled:
     triples: int
     used: set[str]
     cache: RecordCache
+    records: int
+    reused: int
 
 
 def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], jobs: int | None) -> Assembled:
@@ -312,6 +314,8 @@ def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], 
         triples=sum(u.triples for u in units) + level.triples,
         used={u.key for u in units} | {cache.catalogue_name(key)},
         cache=cache,
+        records=len(units),
+        reused=cache.hits,
     )
 
 
