@@ -1,15 +1,23 @@
-"""Publish synthetic catalogues of growing size and report time, CPU, memory and triples/s per stage.
+"""Publish synthetic national catalogues of growing size; report time, CPU, memory and triples/s per stage.
 
-    python benchmarks/scale.py [--sizes 1000,5000,20000,100000] [--baseline-max 5000] [--work DIR]
+    python benchmarks/scale.py [--sizes 1000,5000,20000,100000] [--baseline-max 5000]
+                               [--stages-max 20000] [--work DIR]
 
-Each size runs in a fresh process (so peak memory is that size's own): the source tree is written by
-``benchmarks/synth.py``, then every stage of ``kustavi-dcat publish`` is timed on its own (load, map,
-validate, serialise per format, write), and, where the size is at most ``--baseline-max``, the plain
-baseline in the same run: whole-graph pyshacl with the same shapes (``validate.validate_graph``) and the
-pyld / rdflib writers (``serialise.PLAIN_WRITERS``). The last lines check the fast report equals
-pyshacl's (where the baseline ran). ``--publish`` also times whole publishes in fresh processes: with an
-empty cache, a republish unchanged, a republish after editing one record (checked byte for byte against a
-cold publish of the edited source) and a source with a broken record. Prints a Markdown table.
+For each size, ``benchmarks/synth.py`` writes the source tree, then, each in a fresh process:
+
+1. **publish**: ``kustavi-dcat publish`` as a steward runs it, with an empty record cache: wall and CPU
+   time (main process and workers), peak memory (the main process, and the largest worker), the time of
+   each stage the command reports, triples per second. Then a republish with nothing changed, a
+   republish after editing one title (its files compared byte for byte with a cold publish of the
+   edited source), and a source with one broken record among the others (refused, and named).
+2. **records** (sizes up to ``--stages-max``): the record path's own stages summed over every record in
+   one process (read, map, validate, render: what the workers share between them), and the catalogue
+   level.
+3. **whole graph vs plain** (sizes up to ``--baseline-max``): the same graph validated by the compiled
+   shapes and by pyshacl with the same shapes, and written by the project's writers and by rdflib's and
+   pyld's, as ratios measured in the same process; and whether the two validation reports are equal.
+
+Prints Markdown tables. Nothing here runs in the test suite.
 """
 
 from __future__ import annotations
@@ -19,18 +27,18 @@ import gc
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-T = TypeVar("T")
+from benchmarks.synth import write_tree  # noqa: E402
 
 
 def _cpu() -> float:
@@ -39,66 +47,56 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def _timed(rows: list[dict[str, Any]], stage: str, triples: int, run: Callable[[], T]) -> T:
+# -- 1. publish, in the process this is run in (called in a fresh one per run) --------------------------
+
+def publish_once(source: Path, out: Path, cache: Path | None) -> dict[str, Any]:
+    """One publish as the CLI runs it; stage times from its progress callback."""
+    from kustavi_dcat import pipeline
+
+    stages: dict[str, float] = {}
+    last: list[Any] = [time.perf_counter(), None]
+
+    def step(stage: str) -> None:
+        now = time.perf_counter()
+        if last[1] is not None:
+            stages[last[1]] = now - last[0]
+        last[0], last[1] = now, stage
+
     wall, cpu = time.perf_counter(), _cpu()
-    value = run()
-    wall, cpu = time.perf_counter() - wall, _cpu() - cpu
-    rows.append({"stage": stage, "wall": wall, "cpu": cpu, "triples_per_s": triples / wall if wall else 0.0})
-    return value
-
-
-def one(n: int, work: Path, baseline: bool) -> dict[str, Any]:
-    """Measure one size in this process; returns rows and totals as JSON-ready data."""
-    from benchmarks.synth import write_tree
-    from kustavi_dcat import fastvalidate, serialise
-    from kustavi_dcat.loader import load
-    from kustavi_dcat.mapping import build
-    from kustavi_dcat.publish import write_atomically
-    from kustavi_dcat.validate import validate_graph
-
-    source, out = work / f"source-{n}", work / f"output-{n}"
-    write_tree(n, source)
-    gc.disable()  # as publish runs its stages (pipeline.without_cycle_collection)
-    rows: list[dict[str, Any]] = []
-    records = _timed(rows, "load", 0, lambda: load(source))
-    mapped = _timed(rows, "map", 0, lambda: build(records))
-    triples = len(mapped.triples)
-    for row in rows:
-        row["triples_per_s"] = triples / row["wall"]
-    report = _timed(rows, "validate", triples, lambda: fastvalidate.validate_fast(mapped.triples, mapped.origins))
-    data = _timed(rows, "serialise: sort (shared)", triples, lambda: serialise.Sorted.of(mapped.triples))
-    files = {name: _timed(rows, f"serialise: {name}", triples, lambda w=write: w(data))  # type: ignore[misc]
-             for name, write in serialise.WRITERS.items()}
-    _timed(rows, "write", triples, lambda: write_atomically(out, files))
-    total = {"wall": sum(r["wall"] for r in rows), "cpu": sum(r["cpu"] for r in rows)}
-    base: dict[str, float] = {}
-    same_report = None
-    if baseline:
-        plain_rows: list[dict[str, Any]] = []
-        assert len(mapped.graph) == triples  # the plain baseline's rdflib graph, built before its clock starts
-        plain = _timed(plain_rows, "validate", triples, lambda: validate_graph(mapped.graph, mapped.origins))
-        same_report = sorted(plain.results) == sorted(report.results)
-        for name, write in serialise.PLAIN_WRITERS.items():
-            _timed(plain_rows, f"serialise: {name}", triples, lambda w=write: w(mapped.graph))  # type: ignore[misc]
-        base = {r["stage"]: r["wall"] for r in plain_rows}
+    outcome = "published"
+    counts: dict[str, int] = {}
+    try:
+        report = pipeline.publish(source, out, step, cache_dir=cache)
+        counts = {"triples": report.counts.triples, "datasets": report.counts.datasets,
+                  "records": report.records, "reused": report.reused}
+        if report.whole_graph is not None:
+            outcome = f"published (whole graph: {report.whole_graph})"
+    except pipeline.CatalogInvalid as refused:
+        named = sorted({r.origin.file for r in refused.report.violations if r.origin is not None})
+        outcome = f"refused: {len(refused.report.violations)} violations in {', '.join(Path(n).name for n in named)}"
     return {
-        "n": n, "triples": triples, "rows": rows, "total": total, "baseline": base, "same_report": same_report,
-        "violations": len(report.violations), "warnings": len(report.warnings),
-        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "bytes": {name: len(b) for name, b in files.items()},
+        "wall": time.perf_counter() - wall, "cpu": _cpu() - cpu, "stages": stages, "outcome": outcome, **counts,
+        "main_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "worker_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "jobs": min(os.cpu_count() or 1, 8),
     }
 
 
-def publish_time(source: Path, out: Path, *options: str) -> tuple[float, str]:
-    """Wall time of a whole ``publish`` (fresh process, as a steward runs it) and how it ended."""
-    started = time.perf_counter()
-    command = [sys.executable, "-m", "kustavi_dcat", "publish", "--source", str(source), "--out", str(out),
-               *options]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
-    return time.perf_counter() - started, f"exit {done.returncode}"
+def _fresh(*args: str) -> dict[str, Any]:
+    """Run this script with ``args`` in a new Python process; its last output line is JSON."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env, check=True)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
-def edit_one_record(source: Path) -> Path:
+def _same_files(one: Path, two: Path) -> bool:
+    names = sorted(p.name for p in one.iterdir() if not p.name.startswith("."))
+    return names == sorted(p.name for p in two.iterdir() if not p.name.startswith(".")) and all(
+        (one / n).read_bytes() == (two / n).read_bytes() for n in names)
+
+
+def _edit_one_title(source: Path) -> Path:
     """Change one title in the middle resource file, as a steward's edit would."""
     files = sorted((source / "resources").glob("*.yaml"))
     path = files[len(files) // 2]
@@ -108,87 +106,197 @@ def edit_one_record(source: Path) -> Path:
     return path
 
 
-def same_files(one: Path, two: Path) -> bool:
-    names = sorted(p.name for p in one.iterdir() if not p.name.startswith("."))
-    return names == sorted(p.name for p in two.iterdir() if not p.name.startswith(".")) and all(
-        (one / n).read_bytes() == (two / n).read_bytes() for n in names)
+def command(source: Path, out: Path, cache: Path) -> dict[str, Any]:
+    """Wall time of ``kustavi-dcat publish -v`` in a fresh process, start-up included, as a steward sees it."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "kustavi_dcat", "publish", "-v", "--source", str(source),
+                           "--out", str(out), "--cache-dir", str(cache)], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    wall = time.perf_counter() - started
+    load = next(line for line in done.stderr.splitlines() if line.startswith("load"))
+    records, reused = (int(word.replace(",", "")) for word in load.split()[3:6:2])  # "N records, M of them ..."
+    return {"wall": wall, "records": records, "reused": reused}
 
 
-def table(results: list[dict[str, Any]]) -> str:
-    sizes = [r["n"] for r in results]
-    lines = ["| stage | " + " | ".join(f"{n:,} datasets" for n in sizes) + " |",
-             "|---|" + "---|" * len(sizes)]
-    stages = [row["stage"] for row in results[0]["rows"]]
-    for i, stage in enumerate(stages):
-        cells = []
-        for r in results:
-            row = r["rows"][i]
-            cell = f"{row['wall']:.2f} s (cpu {row['cpu']:.2f} s, {row['triples_per_s'] / 1000:,.0f}k t/s)"
-            plain_key = stage.replace("serialise: sort (shared)", "")
-            if plain_key in r["baseline"]:
-                cell += f"; plain {r['baseline'][plain_key]:.2f} s = {r['baseline'][plain_key] / row['wall']:.0f}x"
-            cells.append(cell)
-        lines.append(f"| {stage} | " + " | ".join(cells) + " |")
-    lines.append("| **total (stages)** | " + " | ".join(
-        f"**{r['total']['wall']:.2f} s** (cpu {r['total']['cpu']:.2f} s)" for r in results) + " |")
-    lines.append("| per dataset | " + " | ".join(f"{r['total']['wall'] / r['n'] * 1000:.2f} ms" for r in results)
+def publishes(n: int, work: Path) -> dict[str, Any]:
+    source, cache = work / f"source-{n}", work / f"cache-{n}"
+    shutil.rmtree(cache, ignore_errors=True)
+    cold = _fresh("--publish-one", str(source), str(work / f"out-{n}"), str(cache))
+    again = command(source, work / f"out-{n}", cache)
+    edited = _edit_one_title(source)
+    after = command(source, work / f"out-{n}", cache)
+    _fresh("--publish-one", str(source), str(work / f"reference-{n}"), "")
+    same = _same_files(work / f"out-{n}", work / f"reference-{n}")
+    broken = work / f"broken-{n}"
+    write_tree(n, broken, broken=1)
+    refused = _fresh("--publish-one", str(broken), str(work / f"refused-{n}"), "")
+    write_tree(n, source)  # undo the edit
+    return {"n": n, "cold": cold, "again": again, "after": after, "edited": edited.name, "same": same,
+            "refused": refused}
+
+
+# -- 2. the record path's stages, in one process ------------------------------------------------------
+
+def record_stages(n: int, work: Path) -> dict[str, Any]:
+    from kustavi_dcat import fastvalidate, loader, units, validate
+    from kustavi_dcat.cache import RecordCache
+    from kustavi_dcat.mapping import resource_members
+    from kustavi_dcat.mapping.context import Context
+    from kustavi_dcat.models import Source
+
+    source = work / f"source-{n}"
+    files, _ = loader.resource_files(source)
+    head = loader.read_catalog(source / "catalog.yaml", (source / "catalog.yaml").read_bytes())
+    assert isinstance(head.record, dict)
+    shared = Source(resources=(), **head.record)
+    units._JOB = units._Shared(shared, fastvalidate.plan(validate.shapes_graph()), validate.shape_texts(),
+                               RecordCache(work / "unused"))
+    gc.disable()
+    took = {"read": 0.0, "map": 0.0, "validate": 0.0, "render": 0.0}
+    triples = 0
+    for path in files:
+        data = path.read_bytes()
+        t0 = time.perf_counter()
+        read = loader.read_resource(str(path), data)
+        t1 = time.perf_counter()
+        ctx = Context(shared)
+        resource_members(ctx, read.record)  # type: ignore[arg-type]
+        owned = {s for s, o in ctx.origins.items() if o.file == str(path) and s in ctx.graph.spo}
+        unit = units.Unit(str(path), "", ok=True)
+        t2 = time.perf_counter()
+        units._validate(unit, ctx.graph, owned, ctx.origins)
+        t3 = time.perf_counter()
+        units._render(unit, ctx.graph, owned)
+        t4 = time.perf_counter()
+        took["read"] += t1 - t0
+        took["map"] += t2 - t1
+        took["validate"] += t3 - t2
+        took["render"] += t4 - t3
+        triples += len(ctx.graph)
+    return {"n": n, "stages": took, "triples": triples, "records": len(files)}
+
+
+# -- 3. whole graph: ours against the plain baseline -----------------------------------------------------
+
+def whole_vs_plain(n: int, work: Path) -> dict[str, Any]:
+    from kustavi_dcat import fastvalidate, serialise
+    from kustavi_dcat.pipeline import map_source
+    from kustavi_dcat.validate import validate_graph
+
+    mapped = map_source(work / f"source-{n}")
+    graph = mapped.graph  # built before any clock starts
+    gc.disable()
+    rows: dict[str, tuple[float, float]] = {}
+
+    def timed(run: Any) -> tuple[float, Any]:
+        start = time.perf_counter()
+        value = run()
+        return time.perf_counter() - start, value
+
+    fast_s, fast = timed(lambda: fastvalidate.validate_fast(mapped.triples, mapped.origins))
+    plain_s, plain = timed(lambda: validate_graph(graph, mapped.origins))
+    rows["validate"] = (fast_s, plain_s)
+    for name, write in serialise.WRITERS.items():
+        ours, mine = timed(lambda w=write: w(mapped.triples))
+        theirs, other = timed(lambda w=serialise.PLAIN_WRITERS[name]: w(graph))
+        assert mine == other or name == "catalog.ttl", name  # rdflib orders Turtle subjects its own way
+        rows[f"serialise {name}"] = (ours, theirs)
+    return {"n": n, "rows": rows, "same_report": fast == plain, "triples": len(mapped.triples)}
+
+
+# -- tables ----------------------------------------------------------------------------------------------
+
+def _mib(r: dict[str, Any]) -> str:
+    return (f"{r['main_mib']:,.0f} MiB + {r['jobs']} x {r['worker_mib']:,.0f} MiB = "
+            f"{r['main_mib'] + r['jobs'] * r['worker_mib']:,.0f} MiB")
+
+
+def publish_table(results: list[dict[str, Any]]) -> str:
+    head = "| | " + " | ".join(f"{r['n']:,} datasets" for r in results) + " |"
+    lines = [head, "|---|" + "---|" * len(results)]
+
+    def row(label: str, cell: Any) -> None:
+        lines.append(f"| {label} | " + " | ".join(cell(r) for r in results) + " |")
+
+    row("**publish, empty cache**", lambda r: f"**{r['cold']['wall']:.1f} s** (cpu {r['cold']['cpu']:.1f} s)")
+    for stage in ("load", "map", "validate", "serialise", "write"):
+        row(f"  {stage}", lambda r, s=stage: f"{r['cold']['stages'].get(s, 0.0):.2f} s")
+    row("per dataset", lambda r: f"{r['cold']['wall'] / r['n'] * 1000:.2f} ms")
+    row("triples (per second)",
+        lambda r: f"{r['cold']['triples']:,} ({r['cold']['triples'] / r['cold']['wall'] / 1000:,.0f}k/s)")
+    row("peak memory", lambda r: _mib(r["cold"]))
+    row("republish, nothing changed (the command)", lambda r: f"{r['again']['wall']:.2f} s")
+    row("republish after editing one title (the command)", lambda r: (f"**{r['after']['wall']:.2f} s** "
+                                                        f"({r['after']['reused']:,} of {r['after']['records']:,} "
+                                                        f"records from the cache; same bytes as a cold publish: "
+                                                        f"{'yes' if r['same'] else 'NO'})"))
+    row("one broken record among them", lambda r: f"{r['refused']['outcome']} ({r['refused']['wall']:.1f} s)")
+    return "\n".join(lines)
+
+
+def records_table(results: list[dict[str, Any]]) -> str:
+    lines = ["| cpu, summed over records | " + " | ".join(f"{r['n']:,} datasets" for r in results) + " |",
+             "|---|" + "---|" * len(results)]
+    for stage in ("read", "map", "validate", "render"):
+        lines.append(f"| {stage} | " + " | ".join(
+            f"{r['stages'][stage]:.2f} s ({r['triples'] / r['stages'][stage] / 1000:,.0f}k t/s)"
+            for r in results) + " |")
+    lines.append("| per dataset | " + " | ".join(
+        f"{sum(r['stages'].values()) / r['n'] * 1000:.2f} ms" for r in results) + " |")
+    return "\n".join(lines)
+
+
+def plain_table(results: list[dict[str, Any]]) -> str:
+    lines = ["| whole graph | " + " | ".join(f"{r['n']:,} datasets" for r in results) + " |",
+             "|---|" + "---|" * len(results)]
+    for label in results[0]["rows"]:
+        lines.append(f"| {label} | " + " | ".join(
+            f"{r['rows'][label][0]:.2f} s; plain {r['rows'][label][1]:.2f} s = "
+            f"**{r['rows'][label][1] / r['rows'][label][0]:.1f}x**" for r in results) + " |")
+    lines.append("| same report as pyshacl | " + " | ".join("yes" if r["same_report"] else "NO" for r in results)
                  + " |")
-    lines.append("| peak memory | " + " | ".join(f"{r['peak_mib']:,.0f} MiB" for r in results) + " |")
-    lines.append("| triples | " + " | ".join(f"{r['triples']:,}" for r in results) + " |")
-    lines.append("| results (violations / warnings) | " + " | ".join(
-        f"{r['violations']} / {r['warnings']}" + ("" if r["same_report"] is None else
-                                                  (", = pyshacl" if r["same_report"] else ", DIFFERS from pyshacl"))
-        for r in results) + " |")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,5000,20000,100000")
     parser.add_argument("--baseline-max", type=int, default=5000, help="largest size the plain baseline runs on")
+    parser.add_argument("--stages-max", type=int, default=20000, help="largest size the record stages run on")
     parser.add_argument("--work", type=Path, default=None, help="folder for sources and outputs (default: temp)")
-    parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--publish", action="store_true", help="also time whole publishes, a republish, a broken one")
+    parser.add_argument("--publish-one", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--records-one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--plain-one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.publish_one:
+        source, out, cache = args.publish_one
+        print(json.dumps(publish_once(Path(source), Path(out), Path(cache) if cache else None)))
+        return 0
     work = args.work or Path(tempfile.mkdtemp(prefix="kustavi-scale-"))
     work.mkdir(parents=True, exist_ok=True)
-    if args.one is not None:
-        print(json.dumps(one(args.one, work, args.baseline)))
+    if args.records_one:
+        print(json.dumps(record_stages(args.records_one, work)))
         return 0
-    results = []
-    for n in (int(x) for x in args.sizes.split(",")):
-        cmd = [sys.executable, __file__, "--one", str(n), "--work", str(work)]
+    if args.plain_one:
+        print(json.dumps(whole_vs_plain(args.plain_one, work)))
+        return 0
+    sizes = [int(x) for x in args.sizes.split(",")]
+    published, records, plain = [], [], []
+    for n in sizes:
+        write_tree(n, work / f"source-{n}")
+        published.append(publishes(n, work))
+        if n <= args.stages_max:
+            records.append(_fresh("--records-one", str(n), "--work", str(work)))
         if n <= args.baseline_max:
-            cmd.append("--baseline")
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        done = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            plain.append(_fresh("--plain-one", str(n), "--work", str(work)))
         print(f"measured {n:,} datasets", file=sys.stderr)
-    print(table(results))
-    if args.publish:
-        import shutil
-
-        from benchmarks.synth import write_tree
-
-        for r in results:
-            n = r["n"]
-            source, out, cache = work / f"source-{n}", work / f"publish-{n}", work / f"cache-{n}"
-            shutil.rmtree(cache, ignore_errors=True)
-            first, how = publish_time(source, out, "--cache-dir", str(cache))
-            again, how2 = publish_time(source, out, "--cache-dir", str(cache))
-            edited = edit_one_record(source)
-            changed, how4 = publish_time(source, out, "--cache-dir", str(cache))
-            cold, how5 = publish_time(source, work / f"cold-{n}", "--no-cache")
-            same = same_files(out, work / f"cold-{n}")
-            broken = work / f"broken-{n}"
-            write_tree(n, broken, broken=1)
-            refused, how3 = publish_time(broken, work / f"refused-{n}", "--no-cache")
-            write_tree(n, source)  # undo the edit
-            print(f"- {n:,} datasets: publish {first:.1f} s ({how}, empty cache); republish unchanged "
-                  f"{again:.1f} s ({how2}); after editing {edited.name}: republish {changed:.1f} s ({how4}), "
-                  f"cold publish {cold:.1f} s ({how5}), same bytes: {same}; one broken record refused in "
-                  f"{refused:.1f} s ({how3})")
+    print(publish_table(published))
+    if records:
+        print()
+        print(records_table(records))
+    if plain:
+        print()
+        print(plain_table(plain))
     return 0
 
 
