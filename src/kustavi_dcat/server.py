@@ -372,8 +372,8 @@ def _graph_of(triples: Iterable[Triple]) -> Graph:
 def serialise(triples: Iterable[Triple], fmt: Format) -> bytes:
     """Bytes of ``triples`` in an RDF format: Turtle, flat JSON-LD with the inline context, RDF/XML, N-Triples.
 
-    RDF/XML and N-Triples use the publishing writers (sorted, stable); JSON-LD is not framed, because
-    the publishing frame keeps only what hangs from the top catalogue and would drop a Hydra view.
+    RDF/XML and N-Triples use the publishing writers (sorted, stable); Turtle and JSON-LD are rdflib's,
+    compacted with the same inline context (a response is a fragment or a page with its Hydra view).
     """
     graph = _graph_of(triples)
     if fmt == TURTLE:
