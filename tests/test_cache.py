@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from benchmarks.synth import write_tree
-from kustavi_dcat import pipeline
+from kustavi_dcat import pipeline, units
 from kustavi_dcat.cache import DIR_NAME, RecordCache
 from kustavi_dcat.cli import main
 from kustavi_dcat.errors import SourceError
@@ -80,6 +80,49 @@ def test_republish_after_one_edit_equals_a_cold_publish(tree: Path, tmp_path: Pa
     assert b"tietovaranto kaksi" in (tmp_path / "out" / "catalog.nt").read_bytes()
     assert again.validation == cold.validation
     assert again.counts == cold.counts
+
+
+def _levels_made(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts how often the catalogue level is made (rather than found in the cache)."""
+    made: list[int] = []
+    original = units._catalogue_level
+
+    def spy(source: object, all_units: list[units.Unit]) -> units.Level:
+        made.append(len(all_units))
+        return original(source, all_units)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(units, "_catalogue_level", spy)
+    return made
+
+
+def test_a_title_edit_reuses_the_catalogue_level(tree: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    made = _levels_made(monkeypatch)
+    _cached(tree, tmp_path / "out", cache)
+    _edit(_resources(tree)[2], "tietovaranto 3", "tietovaranto kolme")  # a title: no catalogue-level fact
+    again, _ = _cached(tree, tmp_path / "out", cache)
+    assert made == [len(_resources(tree))]  # made once, by the first publish
+    cold = _cold(tree, tmp_path / "cold")
+    assert _files(tmp_path / "out") == _files(tmp_path / "cold")
+    assert again.validation == cold.validation
+
+
+def test_a_changed_data_set_id_makes_the_catalogue_level_again(tree: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    made = _levels_made(monkeypatch)
+    _cached(tree, tmp_path / "out", cache)
+    path = _resources(tree)[2]
+    text = path.read_text("utf-8")
+    part = next(line.split("id: ", 1)[1] for line in text.split("\ndatasets:\n", 1)[1].splitlines()
+                if line.startswith("  - id: "))
+    _edit(path, f"id: {part}", f"id: {part}-uusi")  # the catalogues list another dataset IRI now
+    _cached(tree, tmp_path / "out", cache)
+    assert len(made) == 2
+    _cold(tree, tmp_path / "cold")
+    assert _files(tmp_path / "out") == _files(tmp_path / "cold")
+    assert f"dataset/{part}-uusi".encode() in (tmp_path / "out" / "catalog.nt").read_bytes()
 
 
 def test_an_edit_of_catalog_yaml_is_never_served_from_the_cache(tree: Path, tmp_path: Path) -> None:
