@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pyld import jsonld
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
@@ -152,6 +151,8 @@ def read_catalogue(path: Path) -> Graph:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableCatalogue(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    from pyld import jsonld  # imported here: it pulls in an HTTP library the rest never needs
+
     try:
         if fmt == "json-ld":
             return _jsonld_graph(data)
@@ -169,6 +170,8 @@ def read_catalogue(path: Path) -> Graph:
 
 def _jsonld_graph(data: bytes) -> Graph:
     """JSON-LD expanded with pyld under a loader that refuses URLs, so a remote context is never fetched."""
+    from pyld import jsonld
+
     document = json.loads(data.decode("utf-8"))
     expanded = jsonld.expand(document, {"documentLoader": refuse_urls})
     return Graph().parse(data=json.dumps(expanded), format="json-ld")

@@ -8,11 +8,13 @@ backups until the last rename), so the previous output stays byte for byte eithe
 
 from __future__ import annotations
 
+import errno
+import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from kustavi_dcat.errors import OutputError
 
@@ -35,8 +37,7 @@ def write_atomically(out_dir: Path, files: Mapping[str, Content]) -> list[Path]:
     temps = [target.with_name(f".{target.name}.tmp-{os.getpid()}") for target in targets]
     backups = [target.with_name(f".{target.name}.bak-{os.getpid()}") for target in targets]
     try:
-        for temp, target in zip(temps, targets, strict=True):
-            _write_synced(temp, files[target.name])
+        _write_all([(temp, files[target.name]) for temp, target in zip(temps, targets, strict=True)])
         for target, backup in zip(targets, backups, strict=True):
             if target.exists():
                 _keep(target, backup)
@@ -84,6 +85,46 @@ def _keep(target: Path, backup: Path) -> None:
 def _remove(paths: list[Path]) -> None:
     for path in paths:
         path.unlink(missing_ok=True)
+
+
+def _write_all(jobs: list[tuple[Path, Content]]) -> None:
+    """Write and fsync every temporary file. Streamed files are shared with a forked second process
+    (each file is written whole by one process), so two cores read, copy and sync them; a failure in
+    either is raised here, after both have stopped."""
+    streamed = [job for job in jobs if not isinstance(job[1], bytes)]
+    if len(streamed) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for path, data in jobs:
+            _write_synced(path, data)
+        return
+    theirs = streamed[1::2]
+    receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+    helper = multiprocessing.get_context("fork").Process(target=_write_in_child, args=(theirs, send), daemon=True)
+    helper.start()
+    send.close()
+    try:
+        for path, data in jobs:
+            if (path, data) not in theirs:
+                _write_synced(path, data)
+    finally:
+        try:
+            failure = receive.recv()
+        except EOFError:  # it ended without a word (killed)
+            failure = ("the second writing process stopped", "")
+        helper.join()
+    if failure is not None:
+        raise OSError(errno.EIO, failure[0], failure[1])
+
+
+def _write_in_child(jobs: list[tuple[Path, Content]], send: Any) -> None:
+    """The second process's share of ``_write_all``: reports None, or what failed and where."""
+    try:
+        for path, data in jobs:
+            _write_synced(path, data)
+    except BaseException as exc:  # everything is reported to the parent, which raises it
+        send.send((getattr(exc, "strerror", None) or str(exc) or type(exc).__name__,
+                   str(getattr(exc, "filename", "") or "")))
+        return
+    send.send(None)
 
 
 def _write_synced(path: Path, data: Content) -> None:

@@ -31,8 +31,9 @@ import multiprocessing
 import os
 import pickle
 from array import array
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -72,8 +73,9 @@ class Unit:
     key: str
     ok: bool
     """False when the file has a problem (the whole-graph path then reports every problem)."""
-    defined: list[Mention] = field(default_factory=list)
-    referred: list[Mention] = field(default_factory=list)
+    mentions: bytes = b""
+    """A pickle of the identifiers it defines and refers to (``identifiers``): needed only when the
+    catalogue level is made, so not unpickled on every republish."""
     section: str = ""
     members: list[str] = field(default_factory=list)
     """The datasets the catalogues list for this resource: the resource, then its data sets."""
@@ -97,6 +99,8 @@ class Unit:
     triples: int = 0
     order: list[array[int]] = field(default_factory=list)
     """Per format: indices into ``subjects`` in that format's order."""
+    keys: list[list[str] | None] = field(default_factory=list)
+    """Per format: each node's sort key in that format's order (None where the key is the IRI itself)."""
     starts: list[array[int]] = field(default_factory=list)
     """Per format: where each block starts in the entry's blob, and one more (the next region's start)."""
     public: str = ""
@@ -126,7 +130,8 @@ def make_unit(item: tuple[str, bytes, str]) -> Unit:
     assert _JOB is not None
     name, data, key = item
     read = loader.read_resource(name, data)
-    unit = Unit(name, key, ok=False, defined=list(read.defined), referred=list(read.referred))
+    unit = Unit(name, key, ok=False, mentions=pickle.dumps((read.defined, read.referred),
+                                                           protocol=pickle.HIGHEST_PROTOCOL))
     resource = read.record
     if read.parse_problems or read.problems or resource is None:
         return unit
@@ -193,11 +198,20 @@ def _validate(unit: Unit, graph: Triples, owned: set[Node], origins: Mapping[URI
             unit.objects_of[str(p)] = found
 
 
+def identifiers(unit: Unit) -> tuple[list[Mention], list[Mention]]:
+    """The identifiers a unit's file defines and refers to."""
+    defined, referred = pickle.loads(unit.mentions)
+    return defined, referred
+
+
 def _public(unit: Unit) -> str:
     """The digest of what the catalogue level reads of a unit: an edit that changes none of it (a title,
-    a description) leaves the catalogue level as it was."""
+    a description) leaves the catalogue level as it was. The identifiers it defines and refers to are in
+    it (by kind, value and field), so the cross-record checks that passed for a stored level pass again."""
+    defined, referred = identifiers(unit)
     seen = (unit.section, unit.members, unit.subjects, unit.types, unit.shared, sorted(unit.objects_of.items()),
-            unit.whole, [(str(s), o.file, o.line, o.column) for s, o in unit.shared_origins])
+            unit.whole, [(str(s), o.file, o.line, o.column) for s, o in unit.shared_origins],
+            [(m.kind, m.value, m.field) for m in defined], [(m.kind, m.value, m.field) for m in referred])
     return hashlib.blake2b(repr(seen).encode("utf-8"), digest_size=16).hexdigest()
 
 
@@ -233,7 +247,10 @@ def _render(unit: Unit, graph: Triples, owned: set[Node]) -> bytes:
     parts: list[bytes] = []
     size = 0
     for f, fmt in enumerate(render.FORMATS):
-        order = sorted(range(len(blocks)), key=lambda i, k=fmt.key: k(blocks[i].subject))  # type: ignore[misc]
+        keys = [fmt.key(b.subject) for b in blocks]
+        order = sorted(range(len(blocks)), key=keys.__getitem__)
+        ordered_keys = [keys[i] for i in order]
+        unit.keys.append(None if ordered_keys == [unit.subjects[i] for i in order] else ordered_keys)
         sep = fmt.separator.encode("utf-8")
         starts: list[int] = []
         for n, i in enumerate(order):
@@ -291,14 +308,17 @@ def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], 
     bad = next((u for u in units if not u.ok), None)
     if bad is not None:
         raise WholeGraph(bad.whole or f"{bad.file} has problems")
-    defined = [*head.defined, *(m for u in units for m in u.defined)]
-    referred = [*head.referred, *(m for u in units for m in u.referred)]
-    if loader.cross_check(defined, referred):
-        raise WholeGraph("identifiers do not resolve")
     step("validate")
     key = cache.catalogue_key([u.public for u in units])
     level = cache.get_catalogue(key)
-    if not isinstance(level, Level):
+    if not isinstance(level, Level):  # (a stored level passed these checks on the same identifiers)
+        defined, referred = list(head.defined), list(head.referred)
+        for unit in units:
+            own_defined, own_referred = identifiers(unit)
+            defined += own_defined
+            referred += own_referred
+        if loader.cross_check(defined, referred):
+            raise WholeGraph("identifiers do not resolve")
         level = _catalogue_level(source, units)
         cache.put_catalogue(key, level)
     report = Report(tuple(sorted([*level.results, *_confirmed(units, level)], key=fastvalidate._order)))
@@ -307,7 +327,7 @@ def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], 
     types_of += [t for ts in level.types.values() for t in ts]
     return Assembled(
         report=report,
-        writers=_writers(units, level.blocks, cache),
+        writers=_writers(units, level, cache),
         catalogs=types_of.count(str(DCAT.Catalog)),
         datasets=types_of.count(str(DCAT.Dataset)),
         services=types_of.count(str(DCAT.DataService)),
@@ -331,6 +351,8 @@ class Level:
     types: dict[str, tuple[str, ...]]
     """Their types, for confirming the records' deferred class results."""
     triples: int
+    runs: list[array[int]] = field(default_factory=list)
+    """The order of every file's blocks (``_plan_runs``)."""
 
 
 def _catalogue_level(source: Source, units: list[Unit]) -> Level:
@@ -344,11 +366,13 @@ def _catalogue_level(source: Source, units: list[Unit]) -> Level:
     if results is None:
         raise WholeGraph(whole or "pyshacl must validate the catalogue-level nodes")
     subjects = cast(list[URIRef], list(graph.spo))
+    blocks = [render.render(s, _pairs(graph, s)) for s in subjects]
     return Level(
         results=results,
-        blocks=[render.render(s, _pairs(graph, s)) for s in subjects],
+        blocks=blocks,
         types={str(s): tuple(str(t) for t in graph.spo[s].get(RDF.type, ())) for s in subjects},
         triples=sum(len(objects) for s in subjects for objects in graph.spo[s].values()),
+        runs=_plan_runs(units, blocks),
     )
 
 
@@ -508,66 +532,70 @@ def _confirmed(units: list[Unit], level: Level) -> list[Result]:
 
 # -- writing ---------------------------------------------------------------------------------------
 
-def _writers(units: list[Unit], blocks: list[render.Block],
-             cache: RecordCache) -> dict[str, Callable[[BinaryIO], None]]:
+def _writers(units: list[Unit], level: Level, cache: RecordCache) -> dict[str, Callable[[BinaryIO], None]]:
     prefixes: set[str] = set()
     for unit in units:
         prefixes |= unit.prefixes
-    for block in blocks:
+    for block in level.blocks:
         prefixes |= block.prefixes
-    return {fmt.file: _writer(f, fmt, units, blocks, cache, prefixes) for f, fmt in enumerate(render.FORMATS)}
+    return {fmt.file: _writer(f, fmt, units, level, cache, prefixes) for f, fmt in enumerate(render.FORMATS)}
 
 
-def _writer(f: int, fmt: render.Format, units: list[Unit], blocks: list[render.Block], cache: RecordCache,
+def _writer(f: int, fmt: render.Format, units: list[Unit], level: Level, cache: RecordCache,
             prefixes: set[str]) -> Callable[[BinaryIO], None]:
     def write(handle: BinaryIO) -> None:
-        if not blocks and not any(u.subjects for u in units):
+        runs = level.runs[f]
+        if not runs:
             handle.write(fmt.empty.encode("utf-8"))
             return
         handle.write(fmt.head(prefixes).encode("utf-8"))
         sep = fmt.separator.encode("utf-8")
-        first = True
+        width = len(sep)
+        blocks = level.blocks
         with _Entries(cache, units) as entries:
-            for data in _runs(f, fmt, units, blocks, entries):
-                if not first:
+            for r in range(0, len(runs), 3):
+                if r:
                     handle.write(sep)
-                first = False
-                handle.write(data)
+                n, first, last = runs[r], runs[r + 1], runs[r + 2]
+                if n < 0:
+                    handle.write(blocks[first].texts[f].encode("utf-8"))
+                    continue
+                unit = units[n]
+                starts = unit.starts[f]
+                begin, end = starts[first], starts[last + 1] - width
+                handle.write(entries.read(n, unit.blob_at + begin, end - begin))
         handle.write(fmt.tail.encode("utf-8"))
     return write
 
 
-def _runs(f: int, fmt: render.Format, units: list[Unit], blocks: list[render.Block],
-          entries: _Entries) -> Iterator[bytes]:
-    """The blocks of format ``f`` in order, a record's consecutive blocks read as one run."""
-    key = fmt.key
-    items: list[tuple[str, int, int]] = []
-    for n, unit in enumerate(units):
-        subjects = unit.subjects
-        items.extend((key(subjects[i]), n, j) for j, i in enumerate(unit.order[f]))
-    items.extend((key(b.subject), -1, j) for j, b in enumerate(blocks))
-    items.sort()
-    sep = len(fmt.separator.encode("utf-8"))
-    run_unit, run_first, run_last = -2, 0, -1
-    for _, n, j in items:
-        if n == run_unit and j == run_last + 1 and n >= 0:
-            run_last = j
-            continue
+def _plan_runs(units: list[Unit], blocks: list[render.Block]) -> list[array[int]]:
+    """Per format, the order the file is written in: runs of (record, first block, last block), a record's
+    consecutive blocks read as one piece (record -1: a catalogue-level block). It depends only on what the
+    catalogue level's key covers, so it is kept with it."""
+    plans: list[array[int]] = []
+    for f, fmt in enumerate(render.FORMATS):
+        items: list[tuple[str, int, int]] = []
+        for n, unit in enumerate(units):
+            keys = unit.keys[f]
+            if keys is None:
+                subjects = unit.subjects
+                keys = [subjects[i] for i in unit.order[f]]
+            items.extend(zip(keys, repeat(n), range(len(keys))))
+        items.extend((fmt.key(b.subject), -1, j) for j, b in enumerate(blocks))
+        items.sort()
+        runs = array("q")
+        run_unit, run_first, run_last = -2, 0, -1
+        for _, n, j in items:
+            if n == run_unit and j == run_last + 1 and n >= 0:
+                run_last = j
+                continue
+            if run_unit != -2:
+                runs.extend((run_unit, run_first, run_last))
+            run_unit, run_first, run_last = n, j, j
         if run_unit != -2:
-            yield _run(f, units, blocks, entries, sep, run_unit, run_first, run_last)
-        run_unit, run_first, run_last = n, j, j
-    if run_unit != -2:
-        yield _run(f, units, blocks, entries, sep, run_unit, run_first, run_last)
-
-
-def _run(f: int, units: list[Unit], blocks: list[render.Block], entries: _Entries, sep: int, n: int, first: int,
-         last: int) -> bytes:
-    if n < 0:
-        return blocks[first].texts[f].encode("utf-8")
-    unit = units[n]
-    starts = unit.starts[f]
-    begin, end = starts[first], starts[last + 1] - sep
-    return entries.read(n, unit.blob_at + begin, end - begin)
+            runs.extend((run_unit, run_first, run_last))
+        plans.append(runs)
+    return plans
 
 
 def _open_files_allowed() -> int:
@@ -586,6 +614,7 @@ class _Entries:
 
     def __init__(self, cache: RecordCache, units: list[Unit]) -> None:
         self.cache = cache
+        self.folder = str(cache.folder)
         self.units = units
         self.open: dict[int, int] = {}
 
@@ -602,7 +631,7 @@ class _Entries:
         if fd is None:
             if len(self.open) >= self.LIMIT:
                 os.close(self.open.pop(next(iter(self.open))))
-            fd = self.open[n] = os.open(self.cache.path(self.units[n].key), os.O_RDONLY)
+            fd = self.open[n] = os.open(os.path.join(self.folder, self.units[n].key), os.O_RDONLY)
         data: bytes = os.pread(fd, size, offset)
         if len(data) != size:
             raise OSError(f"{self.cache.path(self.units[n].key)}: record cache entry changed while publishing")
