@@ -146,3 +146,21 @@ def test_a_class_result_about_another_records_node_waits_for_its_types() -> None
     assert {r[4].rsplit("#", 1)[1] for r in deferred} == {"ClassConstraintComponent"}
     with pytest.raises(fastvalidate.Foreign):
         index.objects(system, DCT.title)
+
+
+def test_an_unresolved_reference_is_reported_as_the_loader_reports_it_even_with_a_warm_cache(
+        synthetic: Path, tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    shutil.copytree(synthetic, source)
+    cache = tmp_path / "cache"
+    pipeline.publish(source, tmp_path / "out", cache_dir=cache)  # the catalogue level is now cached
+    path = sorted((source / "resources").glob("*.yaml"))[5]
+    text = path.read_text("utf-8")
+    criterion = text.split("criteria: [", 1)[1].split(",", 1)[0].split("]", 1)[0]
+    path.write_text(text.replace(f"criteria: [{criterion}", f"criteria: [{criterion}-typo", 1), "utf-8")
+    with pytest.raises(SourceError) as records:
+        pipeline.publish(source, tmp_path / "out", cache_dir=cache)
+    with pytest.raises(SourceError) as whole:
+        _whole(source, tmp_path / "whole")
+    assert records.value.problems == whole.value.problems
+    assert [(p.file, p.field) for p in records.value.problems] == [(str(path), "search_criteria.criteria[0]")]

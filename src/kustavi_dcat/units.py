@@ -120,6 +120,11 @@ class _Shared:
     plan: fastvalidate.Plan
     texts: dict[Node, tuple[str, str]]
     cache: RecordCache
+    groups: list[tuple[tuple[tuple[str, Node], ...], list[int]]] = field(default_factory=list)
+    """``by_targets(plan)``."""
+
+    def __post_init__(self) -> None:
+        self.groups = by_targets(self.plan)
 
 
 _JOB: _Shared | None = None
@@ -171,8 +176,8 @@ def _validate(unit: Unit, graph: Triples, owned: set[Node], origins: Mapping[URI
         return
     index = fastvalidate.LocalIndex(graph)
     shapes = [s for s, _ in plan.compiled]
-    work = [(i, f) for i, (_, targets) in enumerate(plan.compiled)
-            for f in fastvalidate.focus_nodes(index, targets) if f in owned]
+    work = [(i, f) for targets, group in _JOB.groups for f in fastvalidate.focus_nodes(index, targets)
+            if f in owned for i in group]
     try:
         raw = fastvalidate._run(index, shapes, work)
     except fastvalidate.Foreign as exc:
@@ -216,13 +221,32 @@ def _public(unit: Unit) -> str:
 
 
 def _digest(pairs: list[tuple[Node, Node]]) -> str:
-    """The same for the same set of (predicate, object) pairs, whatever their order."""
-    lines = sorted(f"{p.n3()} {o.n3()}" for p, o in pairs)
-    return hashlib.blake2b("\n".join(lines).encode("utf-8"), digest_size=16).hexdigest()
+    """The same for the same set of (predicate, object) pairs, whatever their order (remembered: every
+    record of an organisation carries the same copies of its agent and concepts)."""
+    key = frozenset(pairs)
+    found = _DIGESTS.get(key)
+    if found is None:
+        lines = sorted(f"{p.n3()} {o.n3()}" for p, o in pairs)
+        found = hashlib.blake2b("\n".join(lines).encode("utf-8"), digest_size=16).hexdigest()
+        if len(_DIGESTS) >= 4096:
+            _DIGESTS.clear()
+        _DIGESTS[key] = found
+    return found
+
+
+_DIGESTS: dict[frozenset[tuple[Node, Node]], str] = {}
 
 
 def _pairs(graph: Triples, s: Node) -> list[tuple[Node, Node]]:
     return [(p, o) for p, objects in graph.spo[s].items() for o in objects]
+
+
+def by_targets(plan: fastvalidate.Plan) -> list[tuple[tuple[tuple[str, Node], ...], list[int]]]:
+    """The compiled shapes grouped by their targets (many shapes share one, e.g. every dcat:Dataset)."""
+    groups: dict[tuple[tuple[str, Node], ...], list[int]] = {}
+    for i, (_, targets) in enumerate(plan.compiled):
+        groups.setdefault(tuple(targets), []).append(i)
+    return list(groups.items())
 
 
 def _objects_of_predicates(plan: fastvalidate.Plan) -> list[Node]:

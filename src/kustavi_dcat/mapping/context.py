@@ -16,7 +16,7 @@ from kustavi_dcat.namespaces import RDF, XSD
 from kustavi_dcat.triples import Triples
 
 
-@lru_cache(maxsize=1 << 13)
+@lru_cache(maxsize=1 << 15)
 def text_literal(value: str, lang: str) -> Literal:
     """A language-tagged literal, made once per text: keywords and names recur in thousands of datasets,
     and making an rdflib literal costs far more than finding it again."""
