@@ -110,12 +110,15 @@ class Index:
             seen = {cls}
             todo = [cls]
             while todo:
-                for sup in self.objects(todo.pop(), RDFS.subClassOf):
+                for sup in self._super_classes(todo.pop()):
                     if sup not in seen:
                         seen.add(sup)
                         todo.append(sup)
             found = self._supers[cls] = frozenset(seen)
         return found
+
+    def _super_classes(self, cls: Node) -> Collection[Node]:
+        return self.objects(cls, RDFS.subClassOf)
 
     def instances(self, cls: Node) -> set[Node]:
         """Nodes typed ``cls`` or one of its subclasses."""
@@ -172,18 +175,8 @@ class LocalIndex(Index):
             return ()
         return by_p.get(p, ())
 
-    def supers(self, cls: Node) -> frozenset[Node]:
-        found = self._supers.get(cls)
-        if found is None:
-            seen = {cls}
-            todo = [cls]
-            while todo:
-                for sup in self.spo.get(todo.pop(), {}).get(RDFS.subClassOf, ()):
-                    if sup not in seen:
-                        seen.add(sup)
-                        todo.append(sup)
-            found = self._supers[cls] = frozenset(seen)
-        return found
+    def _super_classes(self, cls: Node) -> Collection[Node]:
+        return self.spo.get(cls, {}).get(RDFS.subClassOf, ())  # a class IRI is no record's node: never Foreign
 
 
 # -- compiled shapes ------------------------------------------------------------------------------

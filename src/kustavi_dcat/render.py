@@ -259,24 +259,22 @@ def clear_caches() -> None:
     _compact.cache.clear()
 
 
+def _remember(table: dict[Any, Any], key: Any, value: Any) -> Any:
+    """Keep ``value`` under ``key``; a full table is emptied first (memory stays bounded)."""
+    if len(table) >= CACHE_LIMIT:
+        table.clear()
+    table[key] = value
+    return value
+
+
 def _iri(term: Node) -> _Iri:
     found = _IRIS.get(term)
-    if found is None:
-        found = _Iri(term)
-        if len(_IRIS) >= CACHE_LIMIT:
-            _IRIS.clear()
-        _IRIS[term] = found
-    return found
+    return found if found is not None else _remember(_IRIS, term, _Iri(term))
 
 
 def _predicate(term: Node) -> _Predicate:
     found = _PREDICATES.get(term)
-    if found is None:
-        found = _Predicate(term)
-        if len(_PREDICATES) >= CACHE_LIMIT:
-            _PREDICATES.clear()
-        _PREDICATES[term] = found
-    return found
+    return found if found is not None else _remember(_PREDICATES, term, _Predicate(term))
 
 
 def _literal(term: Literal) -> _Literal:
@@ -286,9 +284,7 @@ def _literal(term: Literal) -> _Literal:
     if found is None:
         found = _Literal(term, *key)
         if len(lex) <= LITERAL_CACHE_MAX_LENGTH:
-            if len(_LITERALS) >= CACHE_LIMIT:
-                _LITERALS.clear()
-            _LITERALS[key] = found
+            _remember(_LITERALS, key, found)
     return found
 
 
