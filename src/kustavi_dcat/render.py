@@ -328,6 +328,17 @@ _by_iri = itemgetter(0)
 _RDF_TYPE = str(RDF.type)
 
 
+def _flat_lines(head: str, pred: _Predicate, item: _Iri | _Literal, prefixes: set[str | None], nt: list[str],
+                xml: list[str]) -> None:
+    """One value's N-Triples line and RDF/XML element (the formats that write a line per triple)."""
+    prefixes.add(item.prefix)
+    nt.append(head + item.nt + " .")
+    if type(item) is _Iri:
+        xml.append(pred.xml + item.xml)
+    else:
+        xml.append(pred.xml + item.xml + item.xml_text + pred.tag + ">")  # type: ignore[union-attr]
+
+
 def render(subject: URIRef, pairs: Iterable[tuple[Node, Node]]) -> Block:
     """The subject's block in every format. ``pairs``: its (predicate, object) pairs, any order, no duplicates."""
     if not isinstance(subject, URIRef):
@@ -360,12 +371,7 @@ def render(subject: URIRef, pairs: Iterable[tuple[Node, Node]]) -> Block:
         head = subject_nt + pred.nt
         if len(objects) == 1:
             item = _object(objects[0])
-            prefixes.add(item.prefix)
-            nt.append(head + item.nt + " .")
-            if type(item) is _Iri:
-                xml.append(pred.xml + item.xml)
-            else:
-                xml.append(pred.xml + item.xml + item.xml_text + pred.tag + ">")  # type: ignore[union-attr]
+            _flat_lines(head, pred, item, prefixes, nt, xml)
             if pred.iri == _RDF_TYPE:
                 types.append(item)
                 continue
@@ -376,12 +382,7 @@ def render(subject: URIRef, pairs: Iterable[tuple[Node, Node]]) -> Block:
         items = [_object(o) for o in objects]
         items.sort(key=_order)
         for item in items:
-            prefixes.add(item.prefix)
-            nt.append(head + item.nt + " .")
-            if type(item) is _Iri:
-                xml.append(pred.xml + item.xml)
-            else:
-                xml.append(pred.xml + item.xml + item.xml_text + pred.tag + ">")  # type: ignore[union-attr]
+            _flat_lines(head, pred, item, prefixes, nt, xml)
         if pred.iri == _RDF_TYPE:
             types = items
             continue
