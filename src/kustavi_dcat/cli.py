@@ -260,9 +260,9 @@ def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool,
     if file is not None and source_dir is not None:
         raise click.UsageError("give either FILE or --source, not both")
     if file is not None:
-        from kustavi_dcat.diff import read_catalogue
         from kustavi_dcat.errors import InvalidCatalogError
         from kustavi_dcat.namespaces import DCAT, RDF
+        from kustavi_dcat.reading import read_catalogue
 
         logging.getLogger("rdflib").setLevel(logging.ERROR)  # an ill-typed date is a result below, not a traceback
         graph = read_catalogue(file)

@@ -12,7 +12,6 @@ our catalogues never contain) are given canonical labels first, so equal graphs 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,19 +22,8 @@ from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from kustavi_dcat import hetu
-from kustavi_dcat.errors import EXIT_SOURCE, KustaviError
 from kustavi_dcat.namespaces import DCAT, DCT, FOAF, PREFIXES, RDF, SKOS, VCARD
-from kustavi_dcat.serialise import refuse_urls
-
-FORMATS_BY_EXTENSION: dict[str, str] = {
-    ".ttl": "turtle",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".xml": "xml",
-    ".nt": "nt",
-}
-"""File extension to rdflib parser; the first four are what ``publish`` writes."""
+from kustavi_dcat.reading import read_catalogue
 
 KIND_ORDER: tuple[URIRef, ...] = (DCAT.Catalog, DCAT.Dataset, DCAT.DataService)
 """Types listed first, in this order; every other type follows by prefixed name."""
@@ -44,12 +32,6 @@ UNTYPED = "(untyped)"
 
 LABELS: tuple[URIRef, ...] = (DCT.title, FOAF.name, VCARD.fn, SKOS.prefLabel)
 """Properties whose Finnish value names a subject for a person reading the diff."""
-
-
-class UnreadableCatalogue(KustaviError):
-    """A file given to ``diff`` cannot be read as RDF (exit 3, like any unreadable input)."""
-
-    exit_code = EXIT_SOURCE
 
 
 @dataclass(frozen=True, order=True)
@@ -136,54 +118,6 @@ class CatalogueDiff:
 
 
 # -- reading ---------------------------------------------------------------------------------------
-
-
-def read_catalogue(path: Path) -> Graph:
-    """Parse ``path`` by its extension; raises ``UnreadableCatalogue`` saying why it cannot be read."""
-    if path.is_dir():
-        raise UnreadableCatalogue(f"{path}: is a folder; give a catalogue file, e.g. {path / 'catalog.ttl'}")
-    fmt = FORMATS_BY_EXTENSION.get(path.suffix.lower())
-    if fmt is None:
-        raise UnreadableCatalogue(
-            f"{path}: cannot tell the format from the extension `{path.suffix}`; "
-            f"use one of {', '.join(sorted(FORMATS_BY_EXTENSION))}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableCatalogue(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-    from pyld import jsonld  # imported here: it pulls in an HTTP library the rest never needs
-
-    try:
-        if fmt == "json-ld":
-            return _jsonld_graph(data)
-        return Graph().parse(data=data, format=fmt)
-    except jsonld.JsonLdError as exc:
-        url = (getattr(exc, "details", None) or {}).get("url")
-        if url:
-            raise UnreadableCatalogue(
-                f"{path}: refers to {url}, which is never fetched; use a file with its JSON-LD context "
-                "inline, as `publish` writes it") from exc
-        raise UnreadableCatalogue(f"{path}: is not readable as JSON-LD ({_summary(exc)})") from exc
-    except Exception as exc:  # rdflib, expat and json raise many types; all mean "not this format"
-        raise UnreadableCatalogue(f"{path}: is not readable as {fmt} ({_summary(exc)})") from exc
-
-
-def _jsonld_graph(data: bytes) -> Graph:
-    """JSON-LD expanded with pyld under a loader that refuses URLs, so a remote context is never fetched."""
-    from pyld import jsonld
-
-    document = json.loads(data.decode("utf-8"))
-    expanded = jsonld.expand(document, {"documentLoader": refuse_urls})
-    return Graph().parse(data=json.dumps(expanded), format="json-ld")
-
-
-def _summary(exc: BaseException) -> str:
-    """The parser's complaint on one line, cut to a readable length."""
-    text = " ".join(str(exc).split())
-    return (text[:240] + "\u2026" if len(text) > 240 else text) or type(exc).__name__
-
-
-# -- comparing -------------------------------------------------------------------------------------
 
 
 def diff_files(old: Path, new: Path) -> CatalogueDiff:
