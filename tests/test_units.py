@@ -146,6 +146,8 @@ def test_a_class_result_about_another_records_node_waits_for_its_types() -> None
     assert {r[4].rsplit("#", 1)[1] for r in deferred} == {"ClassConstraintComponent"}
     with pytest.raises(fastvalidate.Foreign):
         index.objects(system, DCT.title)
+    with pytest.raises(fastvalidate.Foreign):  # who links to a node: other records may, unseen here
+        index.subjects(URIRef("https://w3id.org/kustavi-dcat/dcat-ap-fi#informationSystem"), system)
 
 
 def test_an_unresolved_reference_is_reported_as_the_loader_reports_it_even_with_a_warm_cache(

@@ -10,10 +10,15 @@ whose stored key differs from its file name's, or that cannot be read, is ignore
 
 An entry is one file: an 8-byte length, a pickle of the record's summary (``units.Unit``: identifiers,
 types, validation results, block offsets) and then the record's text blocks, read back with ``pread``
-while the output files are assembled. Entries are written as they are made (by the worker processes);
-they depend only on their key, so a publish that fails later leaves nothing wrong behind. Entries not
-used by a successful publish are removed then. What is never cached: the cross-record checks, the
-catalogue-level nodes and their validation, and the assembly of the files (see ``units.py``).
+while the output files are assembled (where the blocks start is read from the file itself, so an entry
+stored again meanwhile is still read right). Entries are written as they are made (by the worker
+processes); they depend only on their key, so a publish that fails later leaves nothing wrong behind.
+
+The catalogue level (``units.Level``: the catalogue-level nodes' results and text, and the order of
+every file's blocks) is one more file, ``catalogue-<key>``, keyed by the code, ``catalog.yaml`` and every
+record's public digest in order; a stored level also stands for the cross-record identifier checks it
+passed, since the digests hold every identifier each record defines and refers to. Entries not used by
+a successful publish are removed then. The assembly of the files runs every time.
 
 Entries are pickles, one file per key under ``<cache dir>/<source key>/``; like any build cache the
 folder must be writable only by its owner.
@@ -119,11 +124,15 @@ class RecordCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         head = pickle.dumps((FORMAT, key, summary), protocol=pickle.HIGHEST_PROTOCOL)
         temp = self.folder / f".{key}.tmp-{os.getpid()}"
-        with open(temp, "wb") as handle:
-            handle.write(len(head).to_bytes(8, "big"))
-            handle.write(head)
-            handle.write(blob)
-        os.replace(temp, self.folder / key)
+        try:
+            with open(temp, "wb") as handle:
+                handle.write(len(head).to_bytes(8, "big"))
+                handle.write(head)
+                handle.write(blob)
+            os.replace(temp, self.folder / key)
+        except BaseException:  # e.g. a full disk: leave no partial file behind
+            temp.unlink(missing_ok=True)
+            raise
         return 8 + len(head)
 
     def catalogue_key(self, parts: list[str]) -> str:
@@ -149,14 +158,25 @@ class RecordCache:
 
     def put_catalogue(self, key: str, level: Any) -> None:
         """Store the catalogue level (a cache that cannot be written costs only time next time)."""
+        temp = self.folder / f".catalogue.tmp-{os.getpid()}"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            temp = self.folder / f".catalogue.tmp-{os.getpid()}"
             with open(temp, "wb") as handle:
                 pickle.dump((FORMAT, key, level), handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, self.folder / self.catalogue_name(key))
         except OSError:
-            return
+            temp.unlink(missing_ok=True)
+
+    def usable(self) -> str | None:
+        """None if entries can be stored here, else why not (checked once, before any work)."""
+        probe = self.folder / f".probe-{os.getpid()}"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            return exc.strerror or str(exc)
+        return None
 
     def prune(self, used: set[str]) -> None:
         """Remove the entries a successful publish did not use (a cache that cannot be tidied costs nothing)."""

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from kustavi_dcat import __version__
-from kustavi_dcat.errors import KustaviError
+from kustavi_dcat.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, KustaviError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,6 +32,15 @@ def user_errors(func: F) -> F:
         except KustaviError as exc:
             click.echo(exc.message, err=True)
             sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # a defect: say so, with its own exit code, never as "invalid catalogue"
+            click.echo(f"internal error: {type(exc).__name__}: {exc}\nThis is a defect in kustavi-dcat: please "
+                       "report it with the command you ran and `kustavi-dcat --version`.", err=True)
+            sys.exit(EXIT_INTERNAL)
 
     return wrapper  # type: ignore[return-value]
 
@@ -70,6 +79,8 @@ def publish(source_dir: Path, out_dir: Path, quiet: bool, verbose: bool, cache_d
             cache = None if no_cache else (cache_dir if cache_dir is not None else default_dir(out_dir))
             report = run(source_dir, out_dir, feedback.stage, cache_dir=cache)
             feedback.report(report)
+        for note in report.notes:
+            click.echo(f"warning: {note}", err=True)
     except CatalogInvalid as exc:
         # Violations only: they are what blocks publishing; `validate` lists the warnings too.
         click.echo(render_text(Report(exc.report.violations)), err=True)

@@ -9,6 +9,8 @@ EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_SOURCE = 3
 EXIT_IO = 4
+EXIT_INTERNAL = 5
+EXIT_INTERRUPTED = 130
 
 
 @dataclass(frozen=True, order=True)
@@ -60,3 +62,10 @@ class OutputError(KustaviError):
     """Files could not be read or written; the previous output is untouched."""
 
     exit_code = EXIT_IO
+
+
+class WorkerStopped(KustaviError):
+    """A worker process ended without finishing its records (killed, e.g. by the system when memory ran
+    out); nothing was written."""
+
+    exit_code = EXIT_INTERNAL

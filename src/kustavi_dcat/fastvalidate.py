@@ -125,13 +125,13 @@ class Index:
         classes = {cls}
         todo = [cls]
         while todo:
-            for sub in self.subjects(RDFS.subClassOf, todo.pop()):
+            for sub in self.pos.get(RDFS.subClassOf, {}).get(todo.pop(), ()):
                 if sub not in classes:
                     classes.add(sub)
                     todo.append(sub)
         out: set[Node] = set()
         for c in classes:
-            out.update(self.subjects(RDF.type, c))
+            out.update(self.pos.get(RDF.type, {}).get(c, ()))
         return out
 
 
@@ -150,9 +150,10 @@ class LocalIndex(Index):
     """Part of a catalogue: one record's triples (with its copies of the shared nodes it links to), or the
     catalogue-level nodes with only the types of the records' nodes (``partial``: node -> its types).
 
-    A lookup it cannot answer exactly raises ``Foreign``: anything but the types of a ``partial`` node,
-    or, when the part is ``open_world``, any IRI it does not hold (it may be another record's). Literals
-    never have triples. Class hierarchy lookups read only this part: the caller makes sure no part of the
+    A lookup it cannot answer exactly raises ``Foreign``: anything but the types of a ``partial`` node;
+    when the part is ``open_world``, any IRI it does not hold (it may be another record's); and every
+    inverse lookup (who links to a node), since other parts may link to it too. Literals never have
+    triples. Class hierarchy lookups read only this part: the caller makes sure no part of the
     catalogue states ``rdfs:subClassOf``.
     """
 
@@ -174,6 +175,10 @@ class LocalIndex(Index):
                 raise Foreign(s)
             return ()
         return by_p.get(p, ())
+
+    def subjects(self, p: Node, o: Node) -> Collection[Node]:
+        """Inverse lookups (``sh:inversePath``) would miss the links other parts of the catalogue make."""
+        raise Foreign(o)
 
     def _super_classes(self, cls: Node) -> Collection[Node]:
         return self.spo.get(cls, {}).get(RDFS.subClassOf, ())  # a class IRI is no record's node: never Foreign

@@ -10,7 +10,7 @@ import gc
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
@@ -54,6 +54,8 @@ class PublishReport:
     """Resource files published record by record ..."""
     reused: int = 0
     """... and how many of them came from the record cache unchanged."""
+    notes: list[str] = field(default_factory=list)
+    """Warnings for the person publishing (e.g. a cache folder that could not be used)."""
 
 
 class CatalogInvalid(InvalidCatalogError):
@@ -99,20 +101,26 @@ def publish(source_dir: Path, out_dir: Path, progress: Callable[[str], None] | N
 def _publish_units(source_dir: Path, out_dir: Path, step: Callable[[str], None], jobs: int | None,
                    cache_dir: Path | None) -> PublishReport:
     step("load")
+    notes: list[str] = []
     with ExitStack() as stack:
-        folder = cache_dir if cache_dir is not None else Path(stack.enter_context(
-            tempfile.TemporaryDirectory(prefix="kustavi-dcat-")))
-        cache = RecordCache.for_source(folder, source_dir)
+        cache = RecordCache.for_source(cache_dir, source_dir) if cache_dir is not None else None
+        why = cache.usable() if cache is not None else None
+        if why is not None:
+            notes.append(f"{cache_dir}: the record cache cannot be kept there ({why}); this publish used a "
+                         "temporary one. Give another --cache-dir, or --no-cache")
+        if cache is None or why is not None:
+            temporary = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kustavi-dcat-")))
+            cache = RecordCache.for_source(temporary, source_dir)
         done = assemble(source_dir, cache, step, jobs)
         if not done.report.conforms:
             raise CatalogInvalid(done.report)
         step("write")
         written = write_atomically(out_dir, done.writers)
-        if cache_dir is not None:
+        if why is None and cache_dir is not None:
             cache.prune(done.used)
     step("done")
     counts = Counts(done.catalogs, done.datasets, done.services, done.triples)
-    return PublishReport(written, counts, done.report, records=done.records, reused=done.reused)
+    return PublishReport(written, counts, done.report, records=done.records, reused=done.reused, notes=notes)
 
 
 def publish_whole(source_dir: Path, out_dir: Path, step: Callable[[str], None], *, fast: bool, jobs: int | None,

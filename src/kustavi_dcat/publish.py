@@ -61,13 +61,15 @@ def _swap(temps: list[Path], targets: list[Path], backups: list[Path]) -> None:
         for i, (temp, target) in enumerate(zip(temps, targets, strict=True)):
             os.replace(temp, target)
             done.append(i)
-    except OSError as exc:
+    except BaseException as exc:  # a failed rename, or an interrupt between two: undo, then say why
         for i in reversed(done):
             if backups[i].exists():
                 os.replace(backups[i], targets[i])
             else:
                 targets[i].unlink(missing_ok=True)
         _remove(temps + backups)
+        if not isinstance(exc, OSError):
+            raise
         failed = targets[len(done)]
         raise OutputError(f"{failed}: cannot replace ({exc.strerror or exc}); the previous output is unchanged"
                           ) from exc
@@ -105,11 +107,15 @@ def _write_all(jobs: list[tuple[Path, Content]]) -> None:
         for path, data in jobs:
             if (path, data) not in theirs:
                 _write_synced(path, data)
+    except BaseException:  # this share failed or was interrupted: the other share is not wanted either
+        helper.terminate()
+        helper.join()
+        raise
+    try:
+        failure = receive.recv()
+    except EOFError:  # it ended without a word (killed)
+        failure = ("the second writing process stopped", "")
     finally:
-        try:
-            failure = receive.recv()
-        except EOFError:  # it ended without a word (killed)
-            failure = ("the second writing process stopped", "")
         helper.join()
     if failure is not None:
         raise OSError(errno.EIO, failure[0], failure[1])

@@ -32,6 +32,8 @@ import os
 import pickle
 from array import array
 from collections.abc import Callable, Collection, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -42,6 +44,7 @@ from rdflib.term import Node
 
 from kustavi_dcat import fastvalidate, loader, render, validate
 from kustavi_dcat.cache import RecordCache
+from kustavi_dcat.errors import OutputError, WorkerStopped
 from kustavi_dcat.mapping import catalogue, resource_members
 from kustavi_dcat.mapping.context import Context
 from kustavi_dcat.models import Origin, Source
@@ -95,7 +98,7 @@ class Unit:
     """For predicates some shape targets the objects of: the objects this record links to and does not own."""
     whole: str | None = None
     """Why this record cannot be checked or written on its own (None: it can)."""
-    prefixes: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
     triples: int = 0
     order: list[array[int]] = field(default_factory=list)
     """Per format: indices into ``subjects`` in that format's order."""
@@ -267,7 +270,7 @@ def _render(unit: Unit, graph: Triples, owned: set[Node]) -> bytes:
     prefixes: set[str] = set()
     for b in blocks:
         prefixes |= b.prefixes
-    unit.prefixes = frozenset(prefixes)
+    unit.prefixes = tuple(sorted(prefixes))  # sorted: the same bytes in every process
     parts: list[bytes] = []
     size = 0
     for f, fmt in enumerate(render.FORMATS):
@@ -386,7 +389,11 @@ def _catalogue_level(source: Source, units: list[Unit]) -> Level:
     graph, differ = _catalogue_graph(ctx, units, owner)
     whole = next((u.whole for u in units if u.whole is not None), None) or differ or _consistent(units, graph,
                                                                                                   owner)
-    results = _catalogue_results(graph, owner, ctx) if whole is None else None
+    linked: dict[str, set[str]] = {}
+    for unit in units:
+        for p, objects in unit.objects_of.items():
+            linked.setdefault(p, set()).update(objects)
+    results = _catalogue_results(graph, owner, ctx, linked) if whole is None else None
     if results is None:
         raise WholeGraph(whole or "pyshacl must validate the catalogue-level nodes")
     subjects = cast(list[URIRef], list(graph.spo))
@@ -431,8 +438,13 @@ def _make_all(items: list[tuple[str, bytes, str]], jobs: int | None) -> list[Uni
     if workers < 2 or len(items) < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
         return [make_unit(item) for item in items]
     chunk = max(1, len(items) // (workers * 16))
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return list(pool.imap(make_unit, items, chunksize=chunk))
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(make_unit, items, chunksize=chunk))
+    except BrokenProcessPool as exc:
+        raise WorkerStopped("a worker process stopped before finishing its records (was the system out of "
+                            "memory?); nothing was written. Publish again; with --verbose the stages show "
+                            "how far it got") from exc
 
 
 def _owners(units: list[Unit]) -> Owners:
@@ -509,13 +521,25 @@ def _consistent(units: list[Unit], graph: Triples, owner: Owners) -> str | None:
     return None
 
 
-def _catalogue_results(graph: Triples, owner: Owners, ctx: Context) -> list[Result] | None:
-    """The catalogue-level nodes' own results; None if pyshacl must run."""
+def _catalogue_results(graph: Triples, owner: Owners, ctx: Context, linked: dict[str, set[str]]
+                       ) -> list[Result] | None:
+    """The catalogue-level nodes' own results; None if pyshacl must run.
+
+    ``linked``: for each predicate some shape targets the objects of, the nodes records link to with it
+    (they are focus nodes even where no catalogue-level node links to them).
+    """
     plan = fastvalidate.plan(validate.shapes_graph())
     index = fastvalidate.LocalIndex(graph, partial=cast(Mapping[Node, Collection[Node]], owner), open_world=False)
     shapes = [s for s, _ in plan.compiled]
-    work = [(i, f) for i, (_, targets) in enumerate(plan.compiled)
-            for f in fastvalidate.focus_nodes(index, targets) if f not in owner]
+
+    def foci(targets: list[tuple[str, Node]]) -> set[Node]:
+        found = set(fastvalidate.focus_nodes(index, targets))
+        for kind, value in targets:
+            if kind == "targetObjectsOf":
+                found.update(URIRef(o) for o in linked.get(str(value), ()))
+        return {f for f in found if f not in owner}
+
+    work = [(i, f) for i, (_, targets) in enumerate(plan.compiled) for f in foci(targets)]
     try:
         raw = fastvalidate._run(index, shapes, work)
     except fastvalidate.Foreign:
@@ -528,7 +552,7 @@ def _catalogue_results(graph: Triples, owner: Owners, ctx: Context) -> list[Resu
         if d.twin is not None:
             if any(d.twin(index, s) for s in graph.spo if s not in owner):
                 return None
-        elif any(f not in owner for f in fastvalidate.focus_nodes(index, d.targets)):
+        elif foci(d.targets):
             return None
     texts = validate.shape_texts()
     return [fastvalidate._result(r, texts, ctx.origins) for r in raw]
@@ -559,7 +583,7 @@ def _confirmed(units: list[Unit], level: Level) -> list[Result]:
 def _writers(units: list[Unit], level: Level, cache: RecordCache) -> dict[str, Callable[[BinaryIO], None]]:
     prefixes: set[str] = set()
     for unit in units:
-        prefixes |= unit.prefixes
+        prefixes.update(unit.prefixes)
     for block in level.blocks:
         prefixes |= block.prefixes
     return {fmt.file: _writer(f, fmt, units, level, cache, prefixes) for f, fmt in enumerate(render.FORMATS)}
@@ -587,7 +611,7 @@ def _writer(f: int, fmt: render.Format, units: list[Unit], level: Level, cache: 
                 unit = units[n]
                 starts = unit.starts[f]
                 begin, end = starts[first], starts[last + 1] - width
-                handle.write(entries.read(n, unit.blob_at + begin, end - begin))
+                handle.write(entries.read(n, begin, end - begin))
         handle.write(fmt.tail.encode("utf-8"))
     return write
 
@@ -640,23 +664,46 @@ class _Entries:
         self.cache = cache
         self.folder = str(cache.folder)
         self.units = units
-        self.open: dict[int, int] = {}
+        self.open: dict[int, tuple[int, int]] = {}
 
     def __enter__(self) -> _Entries:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for fd in self.open.values():
+        for fd, _ in self.open.values():
             os.close(fd)
         self.open.clear()
 
     def read(self, n: int, offset: int, size: int) -> bytes:
-        fd = self.open.get(n)
-        if fd is None:
+        """``size`` bytes at ``offset`` of record ``n``'s blocks."""
+        found = self.open.get(n)
+        if found is None:
             if len(self.open) >= self.LIMIT:
-                os.close(self.open.pop(next(iter(self.open))))
-            fd = self.open[n] = os.open(os.path.join(self.folder, self.units[n].key), os.O_RDONLY)
-        data: bytes = os.pread(fd, size, offset)
+                os.close(self.open.pop(next(iter(self.open)))[0])
+            found = self.open[n] = self._open(n)
+        fd, blob_at = found
+        data: bytes = os.pread(fd, size, blob_at + offset)
         if len(data) != size:
-            raise OSError(f"{self.cache.path(self.units[n].key)}: record cache entry changed while publishing")
+            raise self._changed(n)
         return data
+
+    def _open(self, n: int) -> tuple[int, int]:
+        """An entry's descriptor and where its blocks start, read from the file itself: another publish
+        sharing the cache folder may have stored the same entry again since it was read (same blocks, a
+        summary of another length)."""
+        unit = self.units[n]
+        try:
+            fd = os.open(os.path.join(self.folder, unit.key), os.O_RDONLY)
+        except FileNotFoundError:
+            raise self._changed(n) from None
+        head = os.pread(fd, 8, 0)
+        blob_at = 8 + int.from_bytes(head, "big")
+        if len(head) != 8 or os.fstat(fd).st_size != blob_at + unit.blob_size:
+            os.close(fd)
+            raise self._changed(n)
+        return fd, blob_at
+
+    def _changed(self, n: int) -> OutputError:
+        return OutputError(f"{os.path.join(self.folder, self.units[n].key)}: the record cache changed while "
+                           "publishing (another publish using the same cache folder?); the previous output is "
+                           "unchanged. Publish again, or give each publish its own --cache-dir")
