@@ -80,7 +80,7 @@ _ANOTHER_PUBLISH = textwrap.dedent("""
             head = pickle.dumps((FORMAT, key, summary), protocol=pickle.HIGHEST_PROTOCOL)
             with open(cache.path(key), "rb") as stored:
                 size = int.from_bytes(stored.read(8), "big")
-            return put(key, summary, blob) if len(head) > size else 8 + size
+            return put(key, summary, blob) if len(head) > size else head
         cache.put = longer_only
     units._JOB = units._Shared(Source(resources=(), **head.record), fastvalidate.plan(validate.shapes_graph()),
                                validate.shape_texts(), cache)

@@ -88,7 +88,7 @@ def test_worker_processes_give_the_same_bytes(synthetic: Path, tmp_path: Path,
     made: list[int] = []
     original = units._make_all
 
-    def spy(items: list[tuple[str, bytes, str]], jobs: int | None) -> list[units.Unit]:
+    def spy(items: list[tuple[str, bytes, str]], jobs: int | None) -> list[bytes]:
         made.append(len(items))
         return original(items, jobs)
 

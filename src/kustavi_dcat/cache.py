@@ -71,6 +71,16 @@ def default_dir(out_dir: Path) -> Path:
     return Path(out_dir).absolute().parent / DIR_NAME
 
 
+def stored(key: str, summary: Any) -> bytes:
+    """A summary as an entry holds it (and as a worker process hands it over: pickled once for both)."""
+    return pickle.dumps((FORMAT, key, summary), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def summary_of(data: bytes) -> Any:
+    """The summary in ``stored`` bytes."""
+    return pickle.loads(data)[2]
+
+
 @dataclass
 class RecordCache:
     """Entries for one source folder, by key (see the module docstring)."""
@@ -101,8 +111,8 @@ class RecordCache:
     def path(self, key: str) -> Path:
         return self.folder / key
 
-    def get(self, key: str) -> tuple[Any, int] | None:
-        """The stored summary and the offset of its blocks in the entry file, or None (missing or untrusted)."""
+    def get(self, key: str) -> Any:
+        """The stored summary, or None (missing or untrusted)."""
         try:
             with open(self.folder / key, "rb") as handle:
                 size = int.from_bytes(handle.read(8), "big")
@@ -117,12 +127,12 @@ class RecordCache:
             return None
         self.used.add(key)
         self.hits += 1
-        return summary, 8 + size
+        return summary
 
-    def put(self, key: str, summary: Any, blob: bytes) -> int:
-        """Store an entry atomically; returns the offset of ``blob`` in it. Raises ``OSError`` if it cannot."""
+    def put(self, key: str, summary: Any, blob: bytes) -> bytes:
+        """Store an entry atomically; returns its pickled summary (``stored``). Raises ``OSError`` if it cannot."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        head = pickle.dumps((FORMAT, key, summary), protocol=pickle.HIGHEST_PROTOCOL)
+        head = stored(key, summary)
         temp = self.folder / f".{key}.tmp-{os.getpid()}"
         try:
             with open(temp, "wb") as handle:
@@ -133,7 +143,7 @@ class RecordCache:
         except BaseException:  # e.g. a full disk: leave no partial file behind
             temp.unlink(missing_ok=True)
             raise
-        return 8 + len(head)
+        return head
 
     def catalogue_key(self, parts: list[str]) -> str:
         """The key of the catalogue level: the code, catalog.yaml and every record's public digest in order."""

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -67,8 +68,11 @@ class Compactor:
     """
 
     def __init__(self, ctx: dict[str, Any]) -> None:
-        self.prefixes = [(term, iri) for term, iri in sorted(ctx.items())
-                         if isinstance(iri, str) and iri[-1:] in ":/?#[]@"]
+        self.terms: dict[str, list[str]] = {}
+        """Prefix IRI -> its terms; only IRIs ending in a gen-delim can be prefixes."""
+        for term, iri in sorted(ctx.items()):
+            if isinstance(iri, str) and iri[-1:] in ":/?#[]@":
+                self.terms.setdefault(iri, []).append(term)
         self.namespaces = frozenset(iri for iri in ctx.values() if isinstance(iri, str))
         self.cache: dict[str, str] = {}
 
@@ -77,8 +81,9 @@ class Compactor:
         if found is None:
             found = iri
             best: str | None = None
-            for term, ns in self.prefixes:
-                if iri.startswith(ns) and iri != ns:
+            for delim in _GEN_DELIM.finditer(iri, 0, len(iri) - 1):  # a prefix ends at a gen-delim, before the end
+                ns = iri[:delim.end()]
+                for term in self.terms.get(ns, ()):
                     candidate = f"{term}:{iri[len(ns):]}"
                     if best is None or (len(candidate), candidate) < (len(best), best):
                         best = candidate
@@ -89,6 +94,8 @@ class Compactor:
             self.cache[iri] = found
         return found
 
+
+_GEN_DELIM = re.compile(r"[:/?#\[\]@]")
 
 CACHE_LIMIT = 20_000
 """Entries kept per cache of rendered IRIs; a full cache is emptied (memory stays bounded on a national
@@ -249,6 +256,21 @@ _LITERALS: dict[tuple[str, str | None, URIRef | None], _Literal] = {}
 """Short literals (keywords, titles, codes) repeat across records; long ones (descriptions) rarely do."""
 
 LITERAL_CACHE_MAX_LENGTH = 100
+
+
+@contextmanager
+def caches_of_at_least(entries: int) -> Iterator[None]:
+    """Let the caches of rendered terms hold ``entries`` for a while: the catalogue-level nodes list every
+    dataset three times (top catalogue, section, service), and a full cache would forget each IRI before
+    it comes again. Afterwards the caches are emptied and their usual size is back."""
+    global CACHE_LIMIT
+    usual = CACHE_LIMIT
+    CACHE_LIMIT = max(usual, entries)
+    try:
+        yield
+    finally:
+        CACHE_LIMIT = usual
+        clear_caches()
 
 
 def clear_caches() -> None:

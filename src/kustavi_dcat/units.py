@@ -43,7 +43,7 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from kustavi_dcat import fastvalidate, loader, render, validate
-from kustavi_dcat.cache import RecordCache
+from kustavi_dcat.cache import RecordCache, stored, summary_of
 from kustavi_dcat.errors import OutputError, WorkerStopped
 from kustavi_dcat.mapping import catalogue, resource_members
 from kustavi_dcat.mapping.context import Context
@@ -109,8 +109,6 @@ class Unit:
     public: str = ""
     """A digest of everything above that the catalogue level reads (not the results, not the text)."""
     blob_size: int = 0
-    blob_at: int = 0
-    """Offset of the blob in the entry file (set when read back or written)."""
 
 
 # -- one file (in a worker process) ------------------------------------------------------------------
@@ -125,16 +123,19 @@ class _Shared:
     cache: RecordCache
     groups: list[tuple[tuple[tuple[str, Node], ...], list[int]]] = field(default_factory=list)
     """``by_targets(plan)``."""
+    objects_of: list[Node] = field(default_factory=list)
+    """``_objects_of_predicates(plan)``."""
 
     def __post_init__(self) -> None:
         self.groups = by_targets(self.plan)
+        self.objects_of = _objects_of_predicates(self.plan)
 
 
 _JOB: _Shared | None = None
 
 
-def make_unit(item: tuple[str, bytes, str]) -> Unit:
-    """Read, map, validate and render one file; store its entry; return its summary."""
+def make_unit(item: tuple[str, bytes, str]) -> bytes:
+    """Read, map, validate and render one file; store its entry; return its summary, pickled (``stored``)."""
     assert _JOB is not None
     name, data, key = item
     read = loader.read_resource(name, data)
@@ -142,12 +143,12 @@ def make_unit(item: tuple[str, bytes, str]) -> Unit:
                                                            protocol=pickle.HIGHEST_PROTOCOL))
     resource = read.record
     if read.parse_problems or read.problems or resource is None:
-        return unit
+        return stored(key, unit)
     ctx = Context(_JOB.head)
     try:
         members = resource_members(ctx, resource)  # type: ignore[arg-type]
     except (StopIteration, KeyError):  # an unknown section or agent: the cross-record checks report it
-        return unit
+        return stored(key, unit)
     unit.ok = True
     unit.section = resource.section  # type: ignore[attr-defined]
     unit.members = [str(m) for m in members]
@@ -163,11 +164,11 @@ def make_unit(item: tuple[str, bytes, str]) -> Unit:
     unit.public = _public(unit)
     unit.blob_size = len(blob)
     try:
-        unit.blob_at = _JOB.cache.put(key, unit, blob)
+        return _JOB.cache.put(key, unit, blob)
     except OSError as exc:
         unit.ok = False
         unit.whole = f"the record cache cannot be written ({exc.strerror or exc})"
-    return unit
+        return stored(key, unit)
 
 
 def _validate(unit: Unit, graph: Triples, owned: set[Node], origins: Mapping[URIRef, Origin]) -> None:
@@ -200,7 +201,7 @@ def _validate(unit: Unit, graph: Triples, owned: set[Node], origins: Mapping[URI
         unit.whole = "a shape without its own message failed (pyshacl words those)"
         return
     unit.results = [(fastvalidate._result(r, _JOB.texts, origins), r[8]) for r in raw]
-    for p in _objects_of_predicates(plan):
+    for p in _JOB.objects_of:
         found = [str(o) for o in graph.pos.get(p, {}) if isinstance(o, URIRef) and o not in owned]
         if found:
             unit.objects_of[str(p)] = found
@@ -397,7 +398,8 @@ def _catalogue_level(source: Source, units: list[Unit]) -> Level:
     if results is None:
         raise WholeGraph(whole or "pyshacl must validate the catalogue-level nodes")
     subjects = cast(list[URIRef], list(graph.spo))
-    blocks = [render.render(s, _pairs(graph, s)) for s in subjects]
+    with render.caches_of_at_least(2 * len(owner)):  # member lists repeat every dataset's IRI
+        blocks = [render.render(s, _pairs(graph, s)) for s in subjects]
     return Level(
         results=results,
         blocks=blocks,
@@ -414,10 +416,8 @@ def _units(items: list[tuple[str, bytes, str]], source: Source, cache: RecordCac
     todo: list[int] = []
     for i, (_, _, key) in enumerate(items):
         found = cache.get(key)
-        if found is not None and isinstance(found[0], Unit):
-            unit, at = found
-            unit.blob_at = at
-            units.append(unit)
+        if isinstance(found, Unit):
+            units.append(found)
         else:
             units.append(None)
             todo.append(i)
@@ -427,13 +427,14 @@ def _units(items: list[tuple[str, bytes, str]], source: Source, cache: RecordCac
             made = _make_all([items[i] for i in todo], jobs)
         finally:
             _JOB = None
-        for i, unit in zip(todo, made, strict=True):
+        for i, data in zip(todo, made, strict=True):
+            unit = summary_of(data)
             units[i] = unit
             cache.used.add(unit.key)
     return [u for u in units if u is not None]
 
 
-def _make_all(items: list[tuple[str, bytes, str]], jobs: int | None) -> list[Unit]:
+def _make_all(items: list[tuple[str, bytes, str]], jobs: int | None) -> list[bytes]:
     workers = min(jobs or os.cpu_count() or 1, 8)
     if workers < 2 or len(items) < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
         return [make_unit(item) for item in items]
