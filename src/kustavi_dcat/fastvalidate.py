@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, cast
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -562,8 +562,14 @@ _EXACT_TAGS = frozenset(("fi", "sv", "en"))
 
 
 def _suspicious_subject(index: Index, subject: Node) -> bool:
-    """Python twin of the Finnish profile's SPARQL target: a code-shaped value, or an inexact language tag."""
-    return any(_suspicious_value(o) for objects in index.spo.get(subject, {}).values() for o in objects)
+    """Python twin of the Finnish profile's SPARQL target: a code-shaped value, or an inexact language tag.
+
+    As the target does, the values are joined with spaces and searched once (the pattern has no space,
+    so it never spans two values)."""
+    values = [o for objects in index.spo.get(subject, {}).values() for o in objects]
+    if _CODE_SHAPED.search(" ".join(cast(list[str], values))) is not None:  # terms are strings
+        return True
+    return any(isinstance(o, Literal) and o.language and o.language not in _EXACT_TAGS for o in values)
 
 
 def _suspicious_value(o: Node) -> bool:
@@ -789,8 +795,14 @@ def _result(raw: Raw, texts: Mapping[Node, tuple[str, str]], origins: Mapping[UR
     node: Node = URIRef(shape) if not shape.startswith("n") or ":" in shape else BNode(shape)
     message, hint = texts.get(node, ("", ""))
     return Result(severity=severity, focus=focus, path=path, constraint=component,
-                  value=None if value is None else validate.redact(value), message=validate.redact(message),
+                  value=None if value is None else validate.redact(value), message=_redacted(message),
                   shape=shape, origin=origins.get(URIRef(focus)), hint=hint)
+
+
+@lru_cache(maxsize=1024)
+def _redacted(message: str) -> str:
+    """A shape's message, redacted once (the same few messages recur in every record's results)."""
+    return validate.redact(message)
 
 
 def _pyshacl(graph: Graph, origins: Mapping[URIRef, Origin], full: Graph, use: list[URIRef] | None,
