@@ -12,6 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rdflib import URIRef
 
 from benchmarks.synth import write_tree
@@ -166,3 +168,19 @@ def test_an_unresolved_reference_is_reported_as_the_loader_reports_it_even_with_
         _whole(source, tmp_path / "whole")
     assert records.value.problems == whole.value.problems
     assert [(p.file, p.field) for p in records.value.problems] == [(str(path), "search_criteria.criteria[0]")]
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(size=st.integers(20, 160), seed=st.integers(0, 10_000), broken=st.integers(0, 2))
+def test_records_and_whole_graph_agree_on_generated_national_sources(tmp_path: Path, size: int, seed: int,
+                                                                     broken: int) -> None:
+    """Whatever the tree (size, organisations, shared systems, deliberate breakage): the same report, and
+    when it publishes, the same bytes."""
+    work = tmp_path / f"{size}-{seed}-{broken}"
+    write_tree(size, work / "source", broken=broken, seed=seed)
+    records = _report_or_refusal(work / "source", work / "records")
+    whole = _report_or_refusal(work / "source", work / "whole", fast=False)
+    assert records == whole
+    assert (work / "records").exists() == (work / "whole").exists() == (broken == 0)
+    if broken == 0:
+        assert _files(work / "records") == _files(work / "whole")
