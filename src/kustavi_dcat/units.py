@@ -15,7 +15,10 @@ What needs the whole catalogue runs in the main process on small data: the cross
 checks, the catalogue-level nodes (catalogues, the service, search criteria) merged with the shared nodes
 the records link to (agents, concepts), their validation with the types of every owned node, the
 confirmation of deferred class results, and the assembly of the four files: each a head, every node's
-block in that format's order, and a tail, streamed from the entry files to disk.
+block in that format's order, and a tail, streamed from the entry files to disk. What it makes of the
+records' summaries (``Level``: the catalogue-level results and text, and the order of every file's
+blocks) is kept in the cache too, under a key over every record's public digest, so editing a title
+reuses it.
 
 The results and bytes are those of the whole-graph path (``pipeline.publish_whole``), which runs instead
 wherever this one cannot be sure of that: a source with problems (so that they are reported exactly as
