@@ -221,7 +221,7 @@ def record_stages(n: int, work: Path) -> dict[str, Any]:
         t1 = time.perf_counter()
         ctx = Context(shared)
         resource_members(ctx, read.record)  # type: ignore[arg-type]
-        owned = {s for s, o in ctx.origins.items() if o.file == str(path) and s in ctx.graph.spo}
+        owned = units.owned_nodes(ctx, str(path))
         unit = units.Unit(str(path), "", ok=True)
         t2 = time.perf_counter()
         units._validate(unit, ctx.graph, owned, ctx.origins)

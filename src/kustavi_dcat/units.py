@@ -34,6 +34,7 @@ import multiprocessing
 import os
 import pickle
 from array import array
+from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -155,7 +156,7 @@ def make_unit(item: tuple[str, bytes, str]) -> bytes:
     unit.ok = True
     unit.section = resource.section  # type: ignore[attr-defined]
     unit.members = [str(m) for m in members]
-    owned: set[Node] = {s for s, origin in ctx.origins.items() if origin.file == name and s in ctx.graph.spo}
+    owned = owned_nodes(ctx, name)
     graph = ctx.graph
     shared = [(s, _pairs(graph, s)) for s in graph.spo if s not in owned]
     unit.shared = [(str(s), _digest(pairs), len(pairs)) for s, pairs in shared]
@@ -164,7 +165,7 @@ def make_unit(item: tuple[str, bytes, str]) -> bytes:
     unit.triples = sum(len(objects) for s in owned for objects in graph.spo[s].values())
     _validate(unit, graph, owned, ctx.origins)
     blob = _render(unit, graph, owned)
-    unit.public = _public(unit)
+    unit.public = _public(unit, read.defined, read.referred)
     unit.blob_size = len(blob)
     try:
         return _JOB.cache.put(key, unit, blob)
@@ -216,11 +217,15 @@ def identifiers(unit: Unit) -> tuple[list[Mention], list[Mention]]:
     return defined, referred
 
 
-def _public(unit: Unit) -> str:
+def owned_nodes(ctx: Context, file: str) -> set[Node]:
+    """The nodes a record owns: those minted from its file (its datasets, systems, attributions)."""
+    return {s for s, origin in ctx.origins.items() if origin.file == file and s in ctx.graph.spo}
+
+
+def _public(unit: Unit, defined: list[Mention], referred: list[Mention]) -> str:
     """The digest of what the catalogue level reads of a unit: an edit that changes none of it (a title,
     a description) leaves the catalogue level as it was. The identifiers it defines and refers to are in
     it (by kind, value and field), so the cross-record checks that passed for a stored level pass again."""
-    defined, referred = identifiers(unit)
     seen = (unit.section, unit.members, unit.subjects, unit.types, unit.shared, sorted(unit.objects_of.items()),
             unit.whole, [(str(s), o.file, o.line, o.column) for s, o in unit.shared_origins],
             [(m.kind, m.value, m.field) for m in defined], [(m.kind, m.value, m.field) for m in referred])
@@ -354,14 +359,14 @@ def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], 
         cache.put_catalogue(key, level)
     report = Report(tuple(sorted([*level.results, *_confirmed(units, level)], key=fastvalidate._order)))
     step("serialise")
-    types_of = [t for u in units for ts in u.types for t in ts]
-    types_of += [t for ts in level.types.values() for t in ts]
+    types_of = Counter(t for u in units for ts in u.types for t in ts)
+    types_of.update(t for ts in level.types.values() for t in ts)
     return Assembled(
         report=report,
         writers=_writers(units, level, cache),
-        catalogs=types_of.count(str(DCAT.Catalog)),
-        datasets=types_of.count(str(DCAT.Dataset)),
-        services=types_of.count(str(DCAT.DataService)),
+        catalogs=types_of[str(DCAT.Catalog)],
+        datasets=types_of[str(DCAT.Dataset)],
+        services=types_of[str(DCAT.DataService)],
         triples=sum(u.triples for u in units) + level.triples,
         used={u.key for u in units} | {cache.catalogue_name(key)},
         cache=cache,
