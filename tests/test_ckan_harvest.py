@@ -26,7 +26,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kustavi_dcat.namespaces import DCAT, DCATAPFI, DCT, FOAF, RDF, VCARD
+from kustavi_dcat.namespaces import DCAT, S28, DCT, FOAF, RDF, VCARD
 from kustavi_dcat.pipeline import publish
 
 
@@ -200,7 +200,7 @@ def test_counts_from_every_file_and_profile(output_dir: Path) -> None:
     first = next(iter(seen.values()))
     assert all(iris == first for iris in seen.values())
     graph = Graph().parse(output_dir / "catalog.ttl", format="turtle")
-    resources = {str(r) for r in graph.subjects(RDF.type, DCATAPFI.InformationResource)}
+    resources = {str(r) for r in graph.subjects(RDF.type, S28.InformationResource)}
     parts = {str(d) for d in graph.objects(None, DCT.hasPart)}
     assert len(resources) == 3
     assert len(parts) == 22

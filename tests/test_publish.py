@@ -15,7 +15,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from kustavi_dcat import publish as publish_module
 from kustavi_dcat.cli import main
 from kustavi_dcat.errors import OutputError
-from kustavi_dcat.namespaces import DCAT, DCATAPFI, DCT, RDF, VCARD
+from kustavi_dcat.namespaces import DCAT, S28, DCT, RDF, VCARD
 from kustavi_dcat.pipeline import publish
 from kustavi_dcat.serialise import FORMATS
 from tests.conftest import ROOT, SOURCE, shared_or_skip
@@ -176,10 +176,10 @@ def test_turtle_loads_into_oxigraph_and_answers_a_query(out: Path) -> None:
     query = """
         PREFIX dcat: <http://www.w3.org/ns/dcat#>
         PREFIX dct: <http://purl.org/dc/terms/>
-        PREFIX dcatapfi: <https://w3id.org/kustavi-dcat/dcat-ap-fi#>
+        PREFIX s28: <https://www.kustavi.fi/tietovarannot/s28#>
         SELECT ?title WHERE {
-          ?r a dcatapfi:InformationResource ; dct:title ?title ;
-             dcatapfi:searchCriterion <https://www.kustavi.fi/tietovarannot/search-criterion/henkilotunnus> .
+          ?r a s28:InformationResource ; dct:title ?title ;
+             s28:searchCriterion <https://www.kustavi.fi/tietovarannot/search-criterion/henkilotunnus> .
           FILTER(lang(?title) = "fi")
         }"""
     titles = {solution["title"].value for solution in store.query(query)}
@@ -239,7 +239,7 @@ def test_data_sets_and_systems_are_attached_to_their_own_resource(graph: Graph) 
     assert sum(len(v["systems"]) for v in structure.values()) == 9
     for title, expected in structure.items():
         resource = _by_fi_title(graph, title)
-        assert (resource, RDF.type, DCATAPFI.InformationResource) in graph
+        assert (resource, RDF.type, S28.InformationResource) in graph
         parts = {p for p in graph.objects(resource, DCT.hasPart) if isinstance(p, URIRef)}
         assert {t for p in parts for t in _fi(graph, p, DCT.title)} == set(expected["datasets"])
         for part in parts:
@@ -248,21 +248,21 @@ def test_data_sets_and_systems_are_attached_to_their_own_resource(graph: Graph) 
         expected_systems = {tuple(p for p in re.split(r"\s*\(\s*|\s*/\s*|\)", line) if p)
                             for line in expected["systems"]}
         actual_systems = {(*_fi(graph, s, DCT.title), *_fi(graph, s, DCT.description))  # type: ignore[arg-type]
-                          for s in graph.objects(resource, DCATAPFI.informationSystem)}
+                          for s in graph.objects(resource, S28.informationSystem)}
         assert actual_systems == expected_systems
 
 
 def test_search_criteria_interface_statement_and_cross_reference(graph: Graph) -> None:
-    for resource in graph.subjects(RDF.type, DCATAPFI.InformationResource):
-        labels = {t for c in graph.objects(resource, DCATAPFI.searchCriterion)
+    for resource in graph.subjects(RDF.type, S28.InformationResource):
+        labels = {t for c in graph.objects(resource, S28.searchCriterion)
                   for t in _fi(graph, c, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"))}  # type: ignore[arg-type]
         assert labels == {"henkilön nimi", "henkilötunnus"}
-        assert (resource, DCATAPFI.openThroughTechnicalInterface, Literal(False)) in graph
+        assert (resource, S28.openThroughTechnicalInterface, Literal(False)) in graph
     section = _by_fi_title(graph, "Sosiaalipalveluiden tietovarannot")
-    assert _fi(graph, section, DCATAPFI.technicalInterfaceStatement) == {
+    assert _fi(graph, section, S28.technicalInterfaceStatement) == {
         "Tietoaineistot eivät ole saatavissa avoimesti teknisen rajapinnan avulla."}
-    [ref] = graph.objects(section, DCATAPFI.crossReference)
-    assert _fi(graph, ref, DCATAPFI.seeResource) == {"Katso Hallintopalvelut, Asianhallintarekisteri."}  # type: ignore[arg-type]
+    [ref] = graph.objects(section, S28.crossReference)
+    assert _fi(graph, ref, S28.seeResource) == {"Katso Hallintopalvelut, Asianhallintarekisteri."}  # type: ignore[arg-type]
 
 
 def test_nothing_is_labelled_open(graph: Graph) -> None:
@@ -303,8 +303,8 @@ def test_publish_refuses_a_catalogue_that_breaks_the_profile(source_copy: Path, 
     result = CliRunner().invoke(main, ["publish", "--source", str(source_copy), "--out", str(out)])
     assert result.exit_code == 1, result.output
     assert "https://www.kustavi.fi/tietovarannot/dataset/varhaiskasvatus" in result.output
-    assert "dcatapfi:informationSystem" in result.output
-    assert "dcatapfi:searchCriterion" in result.output
+    assert "s28:informationSystem" in result.output
+    assert "s28:searchCriterion" in result.output
     assert "resources/varhaiskasvatus.yaml" in result.output  # where the steward fixes it
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 

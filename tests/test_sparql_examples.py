@@ -14,7 +14,7 @@ import pytest
 import rdflib
 from rdflib.query import ResultRow
 
-from kustavi_dcat.namespaces import DCAT, DCATAPFI, RDF
+from kustavi_dcat.namespaces import DCAT, S28, RDF
 from kustavi_dcat.pipeline import publish
 
 pyoxigraph = pytest.importorskip("pyoxigraph", reason="pyoxigraph is in the test extra: pip install -e '.[test]'")
@@ -99,7 +99,7 @@ def test_searchable_by_personal_identity_code(turtle: Path) -> None:
 def test_search_by_label_equals_search_by_criterion_iri(turtle: Path) -> None:
     """The query finds the criterion by its Finnish label; the IRI link gives the same resources."""
     graph = rdflib.Graph().parse(turtle, format="turtle")
-    by_iri = set(graph.subjects(DCATAPFI.searchCriterion, rdflib.URIRef(BASE + "search-criterion/henkilotunnus")))
+    by_iri = set(graph.subjects(S28.searchCriterion, rdflib.URIRef(BASE + "search-criterion/henkilotunnus")))
     rows = answer(turtle, "searchable-by-personal-identity-code")
     assert {row[0] for row in rows} == {str(s) for s in by_iri}
 
@@ -158,17 +158,17 @@ def test_open_through_technical_interface_none(turtle: Path) -> None:
     assert answer(turtle, "open-through-technical-interface") == []
     # "None" is a statement the catalogue makes, not missing data: every resource says false.
     graph = rdflib.Graph().parse(turtle, format="turtle")
-    for resource in graph.subjects(RDF.type, DCATAPFI.InformationResource):
-        assert list(graph.objects(resource, DCATAPFI.openThroughTechnicalInterface)) == [rdflib.Literal(False)]
+    for resource in graph.subjects(RDF.type, S28.InformationResource):
+        assert list(graph.objects(resource, S28.openThroughTechnicalInterface)) == [rdflib.Literal(False)]
 
 
 def test_open_through_technical_interface_finds_an_open_resource(turtle: Path) -> None:
     """The same query does find a resource once the catalogue says it is open (so the empty answer is real)."""
     resource = f"<{BASE}dataset/varhaiskasvatus>"
     flip = (
-        "PREFIX dcatapfi: <https://w3id.org/kustavi-dcat/dcat-ap-fi#>\n"
-        f"DELETE DATA {{ {resource} dcatapfi:openThroughTechnicalInterface false }} ;\n"
-        f"INSERT DATA {{ {resource} dcatapfi:openThroughTechnicalInterface true }}"
+        "PREFIX s28: <https://www.kustavi.fi/tietovarannot/s28#>\n"
+        f"DELETE DATA {{ {resource} s28:openThroughTechnicalInterface false }} ;\n"
+        f"INSERT DATA {{ {resource} s28:openThroughTechnicalInterface true }}"
     )
     rows = answer(turtle, "open-through-technical-interface", update=flip)
     assert rows == [(BASE + "dataset/varhaiskasvatus", "Varhaiskasvatuksen tietovaranto")]

@@ -254,7 +254,7 @@ def _value_text(value: Any) -> str:
               help="fast: the shapes compiled to Python checks (same results); pyshacl: the reference engine.")
 @user_errors
 def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool, engine: str) -> None:
-    """Check against DCAT-AP 3.0.1 and DCAT-AP-FI what source/ would publish, or any RDF FILE.
+    """Check against DCAT-AP 3.0.1 and the section 28 profile what source/ would publish, or any RDF FILE.
 
     FILE may be .ttl, .jsonld, .rdf or .nt. Exit 0: conforms; 1: violations (or warnings with --strict);
     2: usage; 3: unreadable source or file.

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from kustavi_dcat import vocabulary
 from kustavi_dcat.cache import RecordCache
 from kustavi_dcat.errors import InvalidCatalogError
 from kustavi_dcat.fastvalidate import validate_fast
@@ -115,7 +116,7 @@ def _publish_units(source_dir: Path, out_dir: Path, step: Callable[[str], None],
         if not done.report.conforms:
             raise CatalogInvalid(done.report)
         step("write")
-        written = write_atomically(out_dir, done.writers)
+        written = write_atomically(out_dir, {**done.writers, **vocabulary.files()})
         if why is None and cache_dir is not None:
             cache.prune(done.used)
     step("done")
@@ -143,7 +144,7 @@ def publish_whole(source_dir: Path, out_dir: Path, step: Callable[[str], None], 
         step("serialise")
         files = writers.files() if writers.background else serialise_all(writers.data)
     step("write")
-    written = write_atomically(out_dir, files)
+    written = write_atomically(out_dir, {**files, **vocabulary.files()})
     step("done")
     return PublishReport(written, Counts.of(mapped.triples), report, whole_graph=reason or "pyshacl")
 
