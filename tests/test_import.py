@@ -7,6 +7,8 @@ every item placed; what cannot be placed is an error naming its line, and nothin
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,7 @@ KUSTAVI = Options(
     homepage="https://www.kustavi.fi",
     municipality_code="304",
     municipality_name="Kustavi",
+    access_basis="Salassa pidettävä (621/1999 24 § 1 mom. 25 k.; 812/2000 14 §).",
 )
 ESIMERKKILA = Options(
     base_iri="https://www.esimerkkila.fi/tietovarannot/",
@@ -48,6 +51,7 @@ ESIMERKKILA = Options(
     email="kirjaamo@esimerkkila.fi",
     municipality_code="999",
     municipality_name="Esimerkkilä",
+    access_basis="Salassa pidettävä (621/1999 24 § 1 mom. 25 k.).",
 )
 
 TEMPLATE_HEADINGS = {
@@ -85,7 +89,8 @@ def facts(source: Source) -> dict[str, Any]:
         "resources": {
             _fi(r.title): {
                 "purpose": _fi(r.description),
-                "datasets": [_fi(d.title) for d in r.datasets],
+                # The page's own title: kept as `alternative` where the catalogue's title was made unique.
+                "datasets": [_fi(d.alternative or d.title) for d in r.datasets],
                 "systems": [(_fi(s.name), _fi(s.description)) for s in r.systems],
                 "criteria": [labels[c] for c in r.search_criteria.criteria] if r.search_criteria else None,
                 "statement": _fi(r.search_criteria.statement) if r.search_criteria else None,
@@ -469,12 +474,12 @@ def test_nothing_is_written_when_a_line_cannot_be_placed(tmp_path: Path) -> None
 def test_without_options_placeholders_stop_the_loader(tmp_path: Path) -> None:
     out = tmp_path / "src"
     report = import_file(SEED, out, Options())
-    assert len(report.placeholders) == 5
+    assert len(report.placeholders) == 6
     with pytest.raises(SourceError) as caught:
         load(out)
     fields = {p.field for p in caught.value.problems}
     assert {"catalog.base_iri", "publisher.name.fi", "publisher.email", "contact_point.email",
-            "spatial[0].iri"} <= fields
+            "spatial[0].iri", "access_bases[0].text.fi"} <= fields
     assert all("placeholder" in p.message for p in caught.value.problems)
 
 
@@ -487,6 +492,8 @@ def test_filling_the_placeholders_gives_the_same_source_as_the_options(tmp_path:
                        .replace("TODO@example.invalid", "kustavi@kustavi.fi")
                        .replace("code/TODO", "code/304")
                        .replace("'TODO: kunnan nimi'", "Kustavi"), "utf-8")
+    catalog.write_text(re.sub(r"'?TODO: salassapitoperuste[^\n]*", "Salassa pidettävä (621/1999 24 § 1 mom. 25 k.).",
+                              catalog.read_text("utf-8")), "utf-8")
     assert facts(load(out)) == facts(load(SOURCE))
 
 

@@ -141,27 +141,31 @@ def test_information_resource_may_name_another_publisher() -> None:
     assert not list(c.graph.objects(node, S28.openThroughTechnicalInterface))
 
 
-def test_data_set_inherits_from_resource_unless_it_says_otherwise() -> None:
-    inherit = f.data_set("a", keywords=LangList.of(fi=["oma"]))
-    own = f.data_set("b", themes=("EDUC",), systems=())
-    res = f.resource(datasets=(inherit, own))
+def test_data_set_carries_only_what_its_own_record_gives() -> None:
+    """The page lists systems per resource: a data set states its own themes, systems and statutes only."""
+    bare = f.data_set("a", keywords=LangList.of(fi=["oma"]), themes=())
+    own = f.data_set("b", themes=("EDUC",), systems=("res-sys",), legislation=("540/2018",))
+    res = f.resource(datasets=(bare, own))
     c = ctx(res)
-    a = data_set(c, inherit, res)
+    a = data_set(c, bare, res)
     b = data_set(c, own, res)
-    assert set(c.graph.objects(a, DCAT.theme)) == {URIRef(EU + "data-theme/SOCI")}
+    assert not list(c.graph.objects(a, DCAT.theme))
+    assert not list(c.graph.objects(a, S28.informationSystem))
+    assert not list(c.graph.objects(a, DCATAP.applicableLegislation))
     assert {str(k) for k in c.graph.objects(a, DCAT.keyword)} == {"x", "oma"}
-    assert set(c.graph.objects(a, S28.informationSystem)) == {iri("system/res-sys")}
     assert set(c.graph.objects(b, DCAT.theme)) == {URIRef(EU + "data-theme/EDUC")}
-    assert not list(c.graph.objects(b, S28.informationSystem))
+    assert set(c.graph.objects(b, S28.informationSystem)) == {iri("system/res-sys")}
+    assert set(c.graph.objects(b, DCATAP.applicableLegislation)) == {
+        URIRef("http://data.finlex.fi/eli/sd/2018/540/ajantasa")}
 
 
-def test_catalog_service_serves_every_dataset_and_conforms_to_dcat_ap() -> None:
+def test_catalog_service_serves_no_register_and_conforms_to_dcat_ap() -> None:
+    """The service carries metadata only: it names no served dataset (the catalogues link to it)."""
     c = ctx()
-    datasets = [iri("dataset/a"), iri("dataset/b")]
-    node = catalog_service(c, datasets)
+    node = catalog_service(c)
     assert (node, RDF.type, DCAT.DataService) in c.graph
     assert (node, DCAT.endpointURL, iri("catalog")) in c.graph
-    assert set(c.graph.objects(node, DCAT.servesDataset)) == set(datasets)
+    assert not list(c.graph.objects(node, DCAT.servesDataset))
     standard = URIRef("https://semiceu.github.io/DCAT-AP/releases/3.0.1/")
     assert (node, DCT.conformsTo, standard) in c.graph
     assert (standard, RDF.type, DCT.Standard) in c.graph

@@ -508,6 +508,17 @@ def test_dataset_without_access_rights(g: Graph) -> None:
     caught(g, DATA_SET, DCT.accessRights, "MinCount", "FI-Dataset-accessRights")
 
 
+def test_non_public_dataset_without_a_legal_basis(g: Graph) -> None:
+    g.remove((DATA_SET, DCT.rights, None))
+    caught(g, DATA_SET, None, "Or", "FI-Dataset-accessBasis")
+
+
+def test_a_public_dataset_needs_no_legal_basis(g: Graph) -> None:
+    g.remove((DATA_SET, DCT.rights, None))
+    replace(g, DATA_SET, DCT.accessRights, PUBLIC)
+    assert validate_graph(g).conforms
+
+
 def test_dataset_without_eu_theme(g: Graph) -> None:
     g.remove((DATA_SET, DCAT.theme, None))
     caught(g, DATA_SET, DCAT.theme, "QualifiedMinCount", "FI-Dataset-euTheme")

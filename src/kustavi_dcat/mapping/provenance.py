@@ -21,7 +21,7 @@ def rights_statement(ctx: Context, basis: AccessBasis) -> URIRef:
     if ctx.once(("rights", basis)):
         ctx.came_from(node, basis.origin)
         ctx.types(node, DCT.RightsStatement)
-        ctx.texts(node, RDFS.label, basis.text)
+        _labelled(ctx, node, basis.text)
         for statute in basis.statutes:
             ctx.add(node, DCT.references, concepts.law(ctx, statute))
     return node
@@ -62,11 +62,23 @@ def provenance(ctx: Context, section: Section) -> URIRef | None:
     if ctx.once(("provenance", section.id)):
         ctx.came_from(node, page.origin)
         ctx.types(node, DCT.ProvenanceStatement)
-        ctx.texts(node, RDFS.label, _statement(ctx, page.title, page.url, page.checked))
+        _labelled(ctx, node, _statement(ctx, page.title, page.url, page.checked))
         ctx.date(node, DCT.date, page.checked)
         if page.url is not None:
             ctx.add(node, DCT.source, concepts.document(ctx, page.url))
     return node
+
+
+def _labelled(ctx: Context, node: URIRef, text: LangText) -> None:
+    """The text in every language as ``dct:description``, and in Finnish as the node's one ``rdfs:label``.
+
+    ckanext-dcat shows a linked node by the first ``rdfs:label`` it meets, whatever its language, so
+    labels in three languages would give a Finnish portal a random one (different from file to file).
+    """
+    ctx.texts(node, DCT.description, text)
+    finnish = text.get("fi")
+    if finnish is not None:
+        ctx.texts(node, RDFS.label, LangText.of(fi=finnish))
 
 
 def _statement(ctx: Context, title: LangText, url: str | None, checked: dt.date | None) -> LangText:
