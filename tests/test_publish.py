@@ -18,7 +18,11 @@ from kustavi_dcat.errors import OutputError
 from kustavi_dcat.namespaces import DCAT, S28, DCT, RDF, VCARD
 from kustavi_dcat.pipeline import publish
 from kustavi_dcat.serialise import FORMATS
+from kustavi_dcat.vocabulary import files as vocabulary_files
 from tests.conftest import ROOT, SOURCE, shared_or_skip
+
+PUBLISHED = sorted([*FORMATS, *vocabulary_files()])
+"""Every file `publish` writes: the catalogue in four formats and the s28 vocabulary (Turtle and page)."""
 
 HEADINGS = {
     "Tietoaineistot",
@@ -71,7 +75,7 @@ def test_python_dash_m_runs_the_same_cli(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "kustavi_dcat", "publish", "--source", str(SOURCE),
                            "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT, check=False)
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FORMATS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == PUBLISHED
 
 
 def test_four_files_are_one_graph(graphs: dict[str, Graph]) -> None:
@@ -158,7 +162,7 @@ def test_a_folder_in_place_of_an_output_file_is_refused_before_anything_is_writt
     assert result.exit_code == 4
     assert "catalog.rdf: is not a regular file" in result.output
     assert all((tmp_path / n).read_bytes() == b"previous" for n in FORMATS if n != "catalog.rdf")
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FORMATS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FORMATS)  # nothing new was written
 
 
 def test_cli_exit_code_4_when_output_cannot_be_written(tmp_path: Path) -> None:
@@ -241,7 +245,8 @@ def test_data_sets_and_systems_are_attached_to_their_own_resource(graph: Graph) 
         resource = _by_fi_title(graph, title)
         assert (resource, RDF.type, S28.InformationResource) in graph
         parts = {p for p in graph.objects(resource, DCT.hasPart) if isinstance(p, URIRef)}
-        assert {t for p in parts for t in _fi(graph, p, DCT.title)} == set(expected["datasets"])
+        # The page's own titles, kept as dct:alternative (dct:title is made unique for portals).
+        assert {t for p in parts for t in _fi(graph, p, DCT.alternative)} == set(expected["datasets"])
         for part in parts:
             assert (part, DCT.isPartOf, resource) in graph
         # "Daisy (varhaiskasvatus)" and "Pro Consona / Sosiaalityöjärjestelmä": name, then its qualifier.
@@ -266,9 +271,15 @@ def test_search_criteria_interface_statement_and_cross_reference(graph: Graph) -
 
 
 def test_nothing_is_labelled_open(graph: Graph) -> None:
-    non_public = URIRef("http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC")
+    """Registers are NON_PUBLIC; the few PUBLIC data sets are public documents obtainable on request,
+    never open data: no licence, no distribution, no avoindata.fi collection type on any dataset."""
+    rights = "http://publications.europa.eu/resource/authority/access-right/"
     datasets = set(graph.subjects(RDF.type, DCAT.Dataset))
-    assert {o for d in datasets for o in graph.objects(d, DCT.accessRights)} == {non_public}
+    assert {str(o) for d in datasets for o in graph.objects(d, DCT.accessRights)} == {
+        rights + "NON_PUBLIC", rights + "PUBLIC"}
+    for d in datasets:
+        assert not list(graph.objects(d, DCT.license)) and not list(graph.objects(d, DCAT.distribution))
+        assert not list(graph.objects(d, URIRef("http://avoindata.fi/ns#collectionType")))
 
 
 def test_contact_point_is_kustavis_official_address(graph: Graph) -> None:

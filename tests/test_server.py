@@ -263,7 +263,7 @@ def test_every_iri_of_the_catalogue_dereferences_in_every_format(server: Catalog
     iris = sorted({s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(base)})
     kinds = {str(iri)[len(base):].split("/")[0] for iri in iris}
     assert kinds == {"catalog", "dataset", "service", "agent", "contact", "system", "search-criterion",
-                     "cross-reference"}
+                     "cross-reference", "rights", "provenance", "attribution", "period"}
     assert len(iris) >= len(datasets_of(graph)) + 10
     for iri in iris:
         own = set(graph.triples((iri, None, None)))
