@@ -26,7 +26,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kustavi_dcat.namespaces import DCAT, S28, DCT, FOAF, RDF, VCARD
+from kustavi_dcat.namespaces import DCAT, DCT, FOAF, RDF, S28, VCARD
 from kustavi_dcat.pipeline import publish
 
 
@@ -242,12 +242,12 @@ def test_known_facts_of_the_seed(output_dir: Path) -> None:
     assert fields["spatial_uri"] == "http://uri.suomi.fi/codelist/jhs/kunta_1_20230101/code/304"
 
     plan = packages[BASE + "dataset/varhaiskasvatus-varhaiskasvatussuunnitelma"]
-    assert plan["title"] == "Varhaiskasvatussuunnitelma – Kustavin varhaiskasvatus"
+    assert plan["title"] == "Varhaiskasvatussuunnitelma \u2013 Kustavin varhaiskasvatus"
     titles = sorted(p["title"] for p in packages.values())
     # Portals show titles out of context: every one is unique and says what it covers.
     assert len(set(titles)) == len(titles) == 25
     assert "Hakemukset" not in titles
-    assert "Hakemukset – Kustavin ikäihmisten palvelut" in titles
+    assert "Hakemukset \u2013 Kustavin ikäihmisten palvelut" in titles
     assert "Ikäihmisten palveluiden tietovaranto" in titles
     assert "Perhetyön ja aikuissosiaalityön tietovaranto" in titles
 

@@ -160,7 +160,8 @@ def test_publishing_an_edited_source_and_diffing_against_the_output(tmp_path: Pa
     source = tmp_path / "source"
     shutil.copytree(SOURCE, source)
     record = source / "resources" / "varhaiskasvatus.yaml"
-    record.write_text(record.read_text("utf-8").replace("      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n", "      fi: Hakemus\n"), "utf-8")
+    title = "      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n"
+    record.write_text(record.read_text("utf-8").replace(title, "      fi: Hakemus\n"), "utf-8")
     assert CliRunner().invoke(main, ["publish", "-q", "--source", str(source), "--out", str(tmp_path / "new")]
                               ).exit_code == 0
 

@@ -8,7 +8,6 @@ every item placed; what cannot be placed is an error naming its line, and nothin
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 from typing import Any
 

@@ -16,12 +16,12 @@ from kustavi_dcat.models import LangList, TechnicalInterface
 from kustavi_dcat.namespaces import (
     DCAT,
     DCATAP,
-    S28,
     DCT,
     ELI,
     FOAF,
     PROV,
     RDF,
+    S28,
     SKOS,
     VCARD,
     XSD,

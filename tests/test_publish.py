@@ -15,7 +15,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from kustavi_dcat import publish as publish_module
 from kustavi_dcat.cli import main
 from kustavi_dcat.errors import OutputError
-from kustavi_dcat.namespaces import DCAT, S28, DCT, RDF, VCARD
+from kustavi_dcat.namespaces import DCAT, DCT, RDF, S28, VCARD
 from kustavi_dcat.pipeline import publish
 from kustavi_dcat.serialise import FORMATS
 from kustavi_dcat.vocabulary import files as vocabulary_files

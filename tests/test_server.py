@@ -30,7 +30,7 @@ from rdflib import Graph, Literal, URIRef
 
 from kustavi_dcat.errors import OutputError
 from kustavi_dcat.models import Source
-from kustavi_dcat.namespaces import DCAT, S28, DCT, HYDRA, RDF, VCARD
+from kustavi_dcat.namespaces import DCAT, DCT, HYDRA, RDF, S28, VCARD
 from kustavi_dcat.pipeline import publish
 from kustavi_dcat.publish import write_atomically
 from kustavi_dcat.serialise import serialise_all

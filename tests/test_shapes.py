@@ -14,7 +14,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kustavi_dcat.mapping import Mapped
-from kustavi_dcat.namespaces import ADFI, DCAT, S28, DCT, FOAF, RDF, SKOS, VCARD, XSD
+from kustavi_dcat.namespaces import ADFI, DCAT, DCT, FOAF, RDF, S28, SKOS, VCARD, XSD
 from kustavi_dcat.validate import Report, validate_graph
 
 BASE = "https://www.kustavi.fi/tietovarannot/"

@@ -106,6 +106,9 @@ class Case:
     says: str = ""
 
 
+HAKEMUKSET_FI = "      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n"
+"""The Finnish title of the early childhood applications (the page's own title is its `alternative`)."""
+
 CASES = [
     # YAML syntax
     Case("unclosed-quote", CATALOG, "  id: tietovarannot\n", '  id: "tietovarannot\n', '"tietovarannot',
@@ -129,7 +132,7 @@ CASES = [
     Case("duplicate-top-key", VARHAIS, "section: sosiaalipalvelut\n",
          "section: sosiaalipalvelut\naccess_rights: NON_PUBLIC\nsection: sosiaalipalvelut\n",
          "access_rights: NON_PUBLIC\nsection", shift=26, field="section", says="duplicate key"),
-    Case("duplicate-language", VARHAIS, "      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n", "      fi: Hakemukset\n      fi: Hakemus\n",
+    Case("duplicate-language", VARHAIS, HAKEMUKSET_FI, "      fi: Hakemukset\n      fi: Hakemus\n",
          "fi: Hakemus\n", field="datasets[1].title.fi", says="duplicate language tag"),
     # wrong types
     Case("boolean-as-quoted-text", CATALOG, "open: false", 'open: "no"', '"no"',
@@ -155,17 +158,17 @@ CASES = [
          field="section", says="required key `section`"),
     Case("missing-contact-email", CATALOG, "  email: kustavi@kustavi.fi\n\nspatial", "\nspatial",
          "contact_point:\n", shift=17, field="contact_point.email", says="required key `email`"),
-    Case("missing-finnish", VARHAIS, "      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n", "", "      sv: Ansökningar \u2013 småbarnspedagogiken i Gustavs\n", shift=6,
-         field="datasets[1].title.fi", says="Finnish"),
+    Case("missing-finnish", VARHAIS, HAKEMUKSET_FI, "", "      sv: Ansökningar \u2013 småbarnspedagogiken i Gustavs\n",
+         shift=6, field="datasets[1].title.fi", says="Finnish"),
     # empty strings
-    Case("empty-text", VARHAIS, "      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n", '      fi: ""\n', '""', field="datasets[1].title.fi",
+    Case("empty-text", VARHAIS, HAKEMUKSET_FI, '      fi: ""\n', '""', field="datasets[1].title.fi",
          says="empty"),
     Case("nothing-after-colon", VARHAIS, "section: sosiaalipalvelut\n", "section:\n", "section:\n", shift=8,
          field="section", says="found nothing"),
     # language codes
-    Case("language-upper-case", VARHAIS, "      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n", "      FI: Hakemukset\n", "FI: Hakemukset",
+    Case("language-upper-case", VARHAIS, HAKEMUKSET_FI, "      FI: Hakemukset\n", "FI: Hakemukset",
          field="datasets[1].title.FI", says="did you mean `fi`"),
-    Case("language-with-region", VARHAIS, "      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n", "      fi-FI: Hakemukset\n", "fi-FI:",
+    Case("language-with-region", VARHAIS, HAKEMUKSET_FI, "      fi-FI: Hakemukset\n", "fi-FI:",
          field="datasets[1].title.fi-FI", says="did you mean `fi`"),
     Case("catalogue-language-with-region", CATALOG, "languages: [fi, sv, en]", "languages: [fi, sv, en-GB]",
          "en-GB", field="catalog.languages[2]", says="did you mean `en`"),
@@ -224,26 +227,26 @@ CASES = [
     Case("hetu-in-key", CATALOG, "  languages: [fi, sv, en]\n",
          "  languages: [fi, sv, en]\n  131052-308T: x\n", "131052-308T",
          field="catalog.[henkilötunnus]", says="henkilötunnus"),
-    Case("hetu-spelt-with-escape", VARHAIS, "      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n", '      fi: "Hakemukset 131052-308\\u0054"\n',
+    Case("hetu-spelt-with-escape", VARHAIS, HAKEMUKSET_FI, '      fi: "Hakemukset 131052-308\\u0054"\n',
          '"Hakemukset', field="datasets[1].title.fi", says="henkilötunnus"),
     Case("hetu-in-broken-yaml", VARHAIS, "section: sosiaalipalvelut\n", 'section: "131052-308T\n', "131052-308T",
          says="henkilötunnus"),
     # characters
-    Case("line-separator", VARHAIS, "      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n", "      fi: Hake\u2028mukset\n", "\u2028",
+    Case("line-separator", VARHAIS, HAKEMUKSET_FI, "      fi: Hake\u2028mukset\n", "\u2028",
          says="U+2028"),
-    Case("control-character", VARHAIS, "      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n", "      fi: Hake\x07mukset\n", "\x07",
+    Case("control-character", VARHAIS, HAKEMUKSET_FI, "      fi: Hake\x07mukset\n", "\x07",
          says="control character"),
     # the same characters written as YAML escapes: a clean file, a value that would break RDF/XML
-    Case("escaped-control-character", VARHAIS, "      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n", '      fi: "Hake\\x01mukset"\n',
+    Case("escaped-control-character", VARHAIS, HAKEMUKSET_FI, '      fi: "Hake\\x01mukset"\n',
          '"Hake', field="datasets[1].title.fi", says="control character (U+0001)"),
-    Case("escaped-carriage-return", VARHAIS, "      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n", '      fi: "Hake\\rmukset"\n',
+    Case("escaped-carriage-return", VARHAIS, HAKEMUKSET_FI, '      fi: "Hake\\rmukset"\n',
          '"Hake', field="datasets[1].title.fi", says="control character (U+000D)"),
-    Case("escaped-lone-surrogate", VARHAIS, "      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n", '      fi: "Hake\\ud800mukset"\n',
+    Case("escaped-lone-surrogate", VARHAIS, HAKEMUKSET_FI, '      fi: "Hake\\ud800mukset"\n',
          '"Hake', field="datasets[1].title.fi", says="control character (U+D800)"),
     # explicit YAML tags
-    Case("binary-tag", VARHAIS, "      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n", "      fi: !!binary SGFrZW11a3NldA==\n",
+    Case("binary-tag", VARHAIS, HAKEMUKSET_FI, "      fi: !!binary SGFrZW11a3NldA==\n",
          "!!binary", field="datasets[1].title.fi", says="tag `binary`"),
-    Case("custom-tag", VARHAIS, "      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n", "      fi: !teksti Hakemukset\n",
+    Case("custom-tag", VARHAIS, HAKEMUKSET_FI, "      fi: !teksti Hakemukset\n",
          "!teksti", field="datasets[1].title.fi", says="tag `!teksti`"),
 ]
 
@@ -277,7 +280,7 @@ def test_a_typo_is_reported_once_not_also_as_a_missing_key(src: Path, out: Path)
 
 
 def test_line_numbers_after_a_line_separator_stay_those_of_the_editor(src: Path, out: Path) -> None:
-    replace(src / VARHAIS, "      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n", "      fi: Hake\u2028mukset\n")
+    replace(src / VARHAIS, HAKEMUKSET_FI, "      fi: Hake\u2028mukset\n")
     text = replace(src / VARHAIS, "section: sosiaalipalvelut", "section: sosiaalipalvelu")
     result = refused(src, out)
     line, column = position(text, "sosiaalipalvelu\n")
@@ -290,7 +293,7 @@ def test_line_numbers_after_a_line_separator_stay_those_of_the_editor(src: Path,
 
 def test_every_problem_of_a_run_is_reported_sorted_by_file_and_line(src: Path, out: Path) -> None:
     replace(src / CATALOG, "  email: kustavi@kustavi.fi\n\nspatial", "  email: kustavi(at)kustavi.fi\n\nspatial")
-    replace(src / VARHAIS, "      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n", "      FI: Hakemukset\n")
+    replace(src / VARHAIS, HAKEMUKSET_FI, "      FI: Hakemukset\n")
     replace(src / VARHAIS, "section: sosiaalipalvelut", "section: sosiaalipalvelu")
     replace(src / IKA, "themes: [SOCI, HEAL]", "themes: [SOCIAL, SOCI, HEAL]")
 
@@ -319,7 +322,7 @@ def test_a_missing_catalogue_title_does_not_hide_a_bad_homepage(src: Path, out: 
 
 def test_a_broken_catalogue_file_does_not_hide_problems_in_resources(src: Path, out: Path) -> None:
     replace(src / CATALOG, "  id: tietovarannot\n", "\tid: tietovarannot\n")
-    replace(src / VARHAIS, "      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n", '      fi: ""\n')
+    replace(src / VARHAIS, HAKEMUKSET_FI, '      fi: ""\n')
     result = refused(src, out)
     assert [Path(m["file"]).name for m in problems(result)] == ["catalog.yaml", "varhaiskasvatus.yaml"]
 
@@ -331,7 +334,7 @@ def test_bytes_that_are_not_utf8_are_located(src: Path, out: Path) -> None:
     path = src / VARHAIS
     text = path.read_text("utf-8")
     line, column = position(text, "Hakemukset \u2013 Kustavin varhaiskasvatus\n", 1)
-    data = text.encode("utf-8").replace("      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n".encode("utf-8"),
+    data = text.encode("utf-8").replace(HAKEMUKSET_FI.encode("utf-8"),
                                            "      fi: Häkemukset\n".encode("cp1252"))
     path.write_bytes(data)
 

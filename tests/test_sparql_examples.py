@@ -94,7 +94,7 @@ def test_searchable_by_personal_identity_code(turtle: Path) -> None:
     assert [row[0] for row in rows] == sorted(str(s) for s in graph.subjects(RDF.type, DCAT.Dataset))
     found = dict(rows)
     assert found[BASE + "dataset/varhaiskasvatus"] == "Varhaiskasvatuksen tietovaranto"
-    assert found[BASE + "dataset/ikaihmiset-hakemukset"] == "Hakemukset – Kustavin ikäihmisten palvelut"
+    assert found[BASE + "dataset/ikaihmiset-hakemukset"] == "Hakemukset \u2013 Kustavin ikäihmisten palvelut"
     # The data sets carry no criterion of their own: the answer really goes through the resource.
     assert not list(graph.objects(rdflib.URIRef(BASE + "dataset/ikaihmiset-hakemukset"), S28.searchCriterion))
 
@@ -161,7 +161,7 @@ def test_contact_for_each_data_set(turtle: Path) -> None:
     assert {(contact, email) for _, _, _, contact, email in rows} == {("Kustavin kunta", "mailto:kustavi@kustavi.fi")}
     by_iri = {row[0]: row for row in rows}
     assert by_iri[BASE + "dataset/varhaiskasvatus-varhaiskasvatussuunnitelma"][1:3] == (
-        "Varhaiskasvatussuunnitelma – Kustavin varhaiskasvatus",
+        "Varhaiskasvatussuunnitelma \u2013 Kustavin varhaiskasvatus",
         "Varhaiskasvatuksen tietovaranto",
     )
     # The three information resources are parts of nothing; the 22 data sets each name theirs.

@@ -152,8 +152,8 @@ def test_a_restricted_data_set_without_a_basis_is_refused_at_its_record(tmp_path
 def test_the_default_access_right_needs_a_basis_too(tmp_path: Path) -> None:
     src = _copy(tmp_path)
     path = src / IKA
-    text = path.read_text("utf-8").replace("access_rights: NON_PUBLIC\naccess_basis: sosiaalihuollon-asiakasasiakirjat\n",
-                                           "")
+    stated = "access_rights: NON_PUBLIC\naccess_basis: sosiaalihuollon-asiakasasiakirjat\n"
+    text = path.read_text("utf-8").replace(stated, "")
     path.write_text(text, "utf-8")
     with pytest.raises(SourceError) as caught:
         load(src)
@@ -275,7 +275,7 @@ def test_translations_follow_yso_and_the_swedish_statute(graph: Graph) -> None:
     assert "bland vuxna" not in swedish and "vuxensocialt arbete" in swedish
     assert "informationsmaterial" in swedish and "informationslager" in swedish
     assert "datamängd" not in swedish
-    assert "Registrering av närvaro och vårdtider – småbarnspedagogiken i Gustavs" in texts
+    assert "Registrering av närvaro och vårdtider \u2013 småbarnspedagogiken i Gustavs" in texts
     assert "care events" not in english
     assert "early childhood education and care" in english
     assert "Se Hallintopalvelut, Asianhallintarekisteri" in swedish

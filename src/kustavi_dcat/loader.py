@@ -818,7 +818,7 @@ def _check_access(r: Reader, m: dict[str, Node], resource: Resource) -> None:
             "in catalog.yaml (e.g. 621/1999 24 § 1 mom. 25 k.), or state `access_rights: PUBLIC`")
     if resource.access_rights in NEEDS_BASIS and resource.access_basis is None:
         where = m.get("access_rights")
-        r.problem(where if where is not None else m["id"] if "id" in m else None, "access_rights",
+        r.problem(where if where is not None else m.get("id"), "access_rights",
                   f"access rights are {resource.access_rights}"
                   f"{'' if where is not None else ' (the default)'} but no `access_basis` says why", hint)
     for i, part in enumerate(resource.datasets):

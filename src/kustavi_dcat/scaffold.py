@@ -212,7 +212,7 @@ written_for_catalogue: [themes, datasets.description, datasets.themes]
 datasets:
   - id: esimerkki-hakemukset
     title:
-      fi: "{TODO}: tietoaineiston nimi, esim. Hakemukset – Esimerkkilän varhaiskasvatus"
+      fi: "{TODO}: tietoaineiston nimi, esim. Hakemukset \u2013 Esimerkkilän varhaiskasvatus"
     description:
       fi: "{TODO}: tietoaineiston kuvaus"
     themes: [SOCI]

@@ -37,7 +37,8 @@ def page() -> bytes:
     """A plain HTML page listing every term with its labels, comment, domain and range."""
     graph = Graph().parse(data=turtle().decode("utf-8"), format="turtle")
     ns = str(S28._NS)
-    terms = sorted((s for s in set(graph.subjects(RDFS.label)) if str(s).startswith(ns) and str(s) != ns), key=str)
+    terms = sorted((s for s in set(graph.subjects(RDFS.label))
+                    if isinstance(s, URIRef) and str(s).startswith(ns) and str(s) != ns), key=str)
     head = _text(graph, URIRef(ns), RDFS.label, "en")
     intro = _text(graph, URIRef(ns), RDFS.comment, "en")
     rows = "".join(_term(graph, t, ns) for t in terms)
@@ -47,7 +48,7 @@ def page() -> bytes:
         f"<p>{escape(intro)}</p>\n<p>Namespace: <code>{escape(ns)}</code> (prefix <code>s28</code>). "
         f"Machine-readable: <a href=\"{FILE_STEM}.ttl\">{FILE_STEM}.ttl</a>.</p>\n"
         f"<dl>\n{rows}</dl>\n</body>\n</html>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def _term(graph: Graph, term: URIRef, ns: str) -> str:
@@ -55,7 +56,7 @@ def _term(graph: Graph, term: URIRef, ns: str) -> str:
     kind = "class" if (term, RDF.type, RDFS.Class) in graph or (term, RDF.type, OWL.Class) in graph else "property"
     labels = "; ".join(f"{escape(str(o))} ({o.language})" for o in sorted(
         (o for o in graph.objects(term, RDFS.label) if isinstance(o, Literal)), key=lambda o: o.language or ""))
-    extra = "".join(f"<br>{what}: <code>{escape(graph.namespace_manager.normalizeUri(o))}</code>"
+    extra = "".join(f"<br>{what}: <code>{escape(graph.namespace_manager.normalizeUri(str(o)))}</code>"
                     for what, p in (("domain", RDFS.domain), ("range", RDFS.range), ("subclass of", RDFS.subClassOf))
                     for o in sorted(graph.objects(term, p), key=str))
     return (f"<dt id=\"{escape(name)}\"><code>s28:{escape(name)}</code> ({kind})</dt>\n"

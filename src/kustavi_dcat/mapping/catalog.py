@@ -9,7 +9,7 @@ from kustavi_dcat.mapping import concepts, profile, provenance
 from kustavi_dcat.mapping.agent import agent
 from kustavi_dcat.mapping.context import Context
 from kustavi_dcat.models import Section
-from kustavi_dcat.namespaces import DCAT, S28, DCT, FOAF
+from kustavi_dcat.namespaces import DCAT, DCT, FOAF, S28
 
 
 def _described(ctx: Context, node: URIRef) -> None:

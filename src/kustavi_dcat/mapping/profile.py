@@ -1,5 +1,5 @@
-"""Section 28 profile terms (``s28:``): what section 28 of Act 906/2019 asks a description to say and DCAT has no word for
-(information systems, search criteria, technical-interface availability, cross-references)."""
+"""Section 28 profile terms (``s28:``): what section 28 of Act 906/2019 asks a description to say and DCAT
+has no word for (information systems, search criteria, technical-interface availability, cross-references)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from rdflib import Literal, URIRef
 
 from kustavi_dcat.mapping.context import Context
 from kustavi_dcat.models import CrossReference, SearchCriteria, SearchCriterion, System, TechnicalInterface
-from kustavi_dcat.namespaces import S28, DCT, SKOS, XSD
+from kustavi_dcat.namespaces import DCT, S28, SKOS, XSD
 
 
 def system(ctx: Context, record: System) -> URIRef:
