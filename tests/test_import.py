@@ -117,6 +117,21 @@ def test_seed_round_trips_to_the_hand_written_facts(seed_import: Path) -> None:
     assert imported == hand_written
 
 
+def test_seed_import_states_what_the_page_does_not_say_only_from_options(seed_import: Path) -> None:
+    """The access basis comes from --access-basis; the controller is left to the steward (a comment, not a
+    guess); the page is named as the section's source; the data sets' themes are marked as written."""
+    source = load(seed_import)
+    [basis] = source.access_bases
+    assert basis.statutes == ("621/1999", "812/2000") and "24 § 1 mom. 25 k." in (basis.text.get("fi") or "")
+    assert all(r.access_basis == basis.id and r.controller is None for r in source.resources)
+    assert all("datasets.themes" in r.written_for_catalogue for r in source.resources)
+    (section,) = source.sections
+    assert section.source_page is not None and section.source_page.title.get("fi") == section.title.get("fi")
+    assert section.source_page.url is None and section.source_page.checked is None
+    for path in (seed_import / "resources").glob("*.yaml"):
+        assert "# The page does not say who controls these records now" in path.read_text("utf-8")
+
+
 def test_seed_import_counts_every_item(tmp_path: Path) -> None:
     records = records_from_text(SEED.read_text("utf-8"), SEED.name, KUSTAVI)
     c = records.counts
