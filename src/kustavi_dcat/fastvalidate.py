@@ -686,7 +686,9 @@ def _delegated_focus(index: Index, d: Delegated) -> bool:
     if d.targets is None:
         return True
     if d.twin is _suspicious_subject:  # some subject has such a value iff some value in the graph is one
-        return any(_suspicious_value(o) for objects in index.pos.values() for o in objects)
+        # Read each subject's own values, as pyshacl does: the ``pos`` index keys literals by rdflib's
+        # equality, which ignores the case of a language tag, so "x"@FI hides behind another's "x"@fi.
+        return any(_suspicious_value(o) for by_p in index.spo.values() for objects in by_p.values() for o in objects)
     if d.twin is not None:
         return any(d.twin(index, s) for s in index.spo)
     return bool(focus_nodes(index, d.targets))
