@@ -176,7 +176,7 @@ def catalog_yaml(plan: Plan) -> str:
     return "".join(out)
 
 
-def resource_yaml(index: int, size: int, org: int, refer: bool, rng: random.Random, broken: bool) -> str:
+def resource_yaml(index: int, size: int, org: int, refer: bool, rng: random.Random, broken: bool) -> str:  # noqa: C901 -- one branch per optional field of a generated record
     """One information resource record with ``size`` data sets."""
     area = AREAS[index % len(AREAS)]
     rid = f"r{index:06d}-{area[0]}"

@@ -71,6 +71,7 @@ def _same(plain: Report, fast: Report) -> None:
     assert [r.sort_key() for r in fast.results] == [r.sort_key() for r in plain.results]
 
 
+@pytest.mark.slow
 def test_fast_validation_equals_pyshacl_on_a_catalogue_with_violations(mapped: Mapped) -> None:
     graph, at = _broken(mapped)
     plain = validate_graph(graph, mapped.origins)
@@ -87,6 +88,7 @@ def test_fast_validation_equals_pyshacl_on_a_catalogue_with_violations(mapped: M
     assert all(_identity_code() not in (r.value or "") + r.message for r in fast.results)
 
 
+@pytest.mark.slow
 def test_worker_processes_give_the_same_report(mapped: Mapped, monkeypatch: pytest.MonkeyPatch) -> None:
     graph, _ = _broken(mapped)
     monkeypatch.setattr(fastvalidate, "PARALLEL_MIN_FOCUS", 1)

@@ -361,7 +361,7 @@ def _flat_lines(head: str, pred: _Predicate, item: _Iri | _Literal, prefixes: se
         xml.append(pred.xml + item.xml + item.xml_text + pred.tag + ">")  # type: ignore[union-attr]
 
 
-def render(subject: URIRef, pairs: Iterable[tuple[Node, Node]]) -> Block:
+def render(subject: URIRef, pairs: Iterable[tuple[Node, Node]]) -> Block:  # noqa: C901, PLR0912, PLR0915 -- the hot loop of national-scale publishing: one pass writes all four formats; split into calls it measured slower
     """The subject's block in every format. ``pairs``: its (predicate, object) pairs, any order, no duplicates."""
     if not isinstance(subject, URIRef):
         raise NotRenderable(f"subject {subject!r} is not an IRI")

@@ -473,7 +473,7 @@ def _owners(units: list[Unit]) -> Owners:
     return owner
 
 
-def _catalogue_graph(ctx: Context, units: list[Unit], owner: Owners) -> tuple[Triples, str | None]:
+def _catalogue_graph(ctx: Context, units: list[Unit], owner: Owners) -> tuple[Triples, str | None]:  # noqa: C901, PLR0912 -- each branch is one named reason to fall back to the whole graph; to be split with the records package
     """The catalogue-level nodes and every shared node the records link to, merged; and why the records'
     own validation may differ from the whole graph's (None: it cannot)."""
     by_section: dict[str, list[URIRef]] = {s.id: [] for s in ctx.source.sections}
@@ -530,7 +530,7 @@ def _consistent(units: list[Unit], graph: Triples, owner: Owners) -> str | None:
     return None
 
 
-def _catalogue_results(graph: Triples, owner: Owners, ctx: Context, linked: dict[str, set[str]]
+def _catalogue_results(graph: Triples, owner: Owners, ctx: Context, linked: dict[str, set[str]]  # noqa: C901 -- one early return per case that needs pyshacl
                        ) -> list[Result] | None:
     """The catalogue-level nodes' own results; None if pyshacl must run.
 

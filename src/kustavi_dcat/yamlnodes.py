@@ -146,7 +146,7 @@ class Reader:
 
     # -- structure -------------------------------------------------------------------------------
 
-    def mapping(
+    def mapping(  # noqa: C901 -- one check per kind of key problem, all collected
         self, node: Node, path: str, required: Iterable[str], optional: Iterable[str] = (),
         noun: str = "key", note: str = "",
     ) -> dict[str, Node] | None:
