@@ -18,7 +18,6 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.term import Node
 
-from benchmarks.synth import write_tree
 from kustavi_dcat import render
 from kustavi_dcat.loader import load
 from kustavi_dcat.mapping import Mapped, build
@@ -26,10 +25,6 @@ from kustavi_dcat.namespaces import DCAT, DCT, FOAF, RDF, SKOS, XSD
 from kustavi_dcat.render import FORMATS, Block, NotRenderable, document
 from kustavi_dcat.serialise import FORMATS as PARSERS
 from kustavi_dcat.serialise import (
-    PLAIN_WRITERS,
-    plain_jsonld,
-    plain_ntriples,
-    plain_turtle,
     serialise_all,
     to_jsonld,
     to_rdfxml,
@@ -38,6 +33,8 @@ from kustavi_dcat.serialise import (
     whole_turtle,
 )
 from tests.conftest import OUTPUT
+from tests.support.baselines import PLAIN_WRITERS, plain_jsonld, plain_ntriples, plain_turtle
+from tests.support.synth import write_tree
 
 REFERENCE: dict[str, Callable[[Graph], bytes]] = {
     "catalog.ttl": whole_turtle,

@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import URIRef
 
-from benchmarks.synth import write_tree
 from kustavi_dcat import fastvalidate, pipeline, render, units
 from kustavi_dcat.errors import SourceError
 from kustavi_dcat.namespaces import DCAT, DCT, RDF
 from kustavi_dcat.triples import Triples
+from tests.support.synth import write_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = 80

@@ -7,8 +7,8 @@ flattened document form: the inline context and a ``@graph`` of one node object 
 every array sorted by its items' JSON text (what pyld's ``flatten`` gives, normalised by ``_canonical``).
 A graph that ``render`` cannot write block by block (blank nodes, predicates outside the project's
 namespaces) is written by the whole-graph writers here (``whole_*``), which give the same bytes where both
-apply. The pyld and rdflib writers these replace stay here (``plain_*``) as the baseline the benchmarks
-and tests compare against; pyld's document loader refuses every URL.
+apply. The pyld and rdflib writers these replace are the baseline the benchmarks and tests compare
+against (``tests/support/baselines.py``); pyld's document loader refuses every URL.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from kustavi_dcat.render import Block, NotRenderable, context
 from kustavi_dcat.triples import Triples
 
 __all__ = [
-    "BACKGROUND_MIN_TRIPLES", "FORMATS", "PLAIN_WRITERS", "WRITERS", "Sorted", "Writers", "blocks", "context",
-    "plain_jsonld", "plain_ntriples", "plain_turtle", "refuse_urls", "serialise_all", "to_jsonld", "to_ntriples",
-    "to_rdfxml", "to_turtle", "whole_ntriples", "whole_rdfxml", "whole_turtle",
+    "BACKGROUND_MIN_TRIPLES", "FORMATS", "WRITERS", "Sorted", "Writers", "blocks", "context", "refuse_urls",
+    "serialise_all", "to_jsonld", "to_ntriples", "to_rdfxml", "to_turtle", "whole_jsonld", "whole_ntriples",
+    "whole_rdfxml", "whole_turtle",
 ]
 
 FORMATS: dict[str, str] = {
@@ -84,7 +84,7 @@ def _file(index: int, graph: Graph | Triples | Sorted, rendered: list[Block] | N
     if rendered is not None:
         return render.document(render.FORMATS[index], rendered)
     if index == 1:
-        return plain_jsonld(graph if isinstance(graph, Graph) else _graph_of(graph))  # pyld relabels blank nodes
+        return whole_jsonld(graph if isinstance(graph, Graph) else _graph_of(graph))
     return _WHOLE[index](graph)
 
 
@@ -101,7 +101,7 @@ def to_turtle(graph: Graph | Triples | Sorted) -> bytes:
 def to_jsonld(graph: Graph | Triples | Sorted) -> bytes:
     """Flattened JSON-LD: the inline context and one node object per subject in ``@graph``, all sorted.
 
-    The same bytes as pyld's ``flatten`` (``plain_jsonld``) in linear time, with one deliberate difference:
+    The same bytes as pyld's ``flatten`` (``whole_jsonld``) in linear time, with one deliberate difference:
     pyld lower-cases language tags; this writer keeps them as the graph has them.
     """
     return _file(1, graph, blocks(graph))
@@ -143,7 +143,7 @@ Triple = tuple[Node, Node, Node]
 class Sorted:
     """The graph's triples grouped by subject, subjects and each subject's (predicate, object) pairs sorted.
 
-    Sorted by ``_triple_key`` order, once, and shared by every writer.
+    Sorted by ``triple_key`` order, once, and shared by every writer.
     """
 
     subjects: tuple[tuple[Node, tuple[tuple[Node, Node], ...]], ...]
@@ -321,48 +321,20 @@ def _split(predicate: Node) -> tuple[str, str]:
 
 
 
-_WHOLE: dict[int, Callable[[Graph | Triples | Sorted], bytes]] = {0: whole_turtle, 2: whole_rdfxml, 3: whole_ntriples}
-
-
-# -- Baselines: rdflib's and pyld's writers ---------------------------------------------------------------
-
-def _sorted_graph(graph: Graph) -> Graph:
-    """A copy whose insertion order is sorted, so order-preserving serialisers write the same bytes."""
-    out = Graph()
-    for prefix, ns in PREFIXES:
-        out.bind(prefix, ns, override=True, replace=True)
-    for triple in sorted(graph, key=_triple_key):
-        out.add(triple)
-    return out
-
-
 def _term_key(term: Node) -> tuple[str, ...]:
     if isinstance(term, Literal):
         return ("2", str(term), term.language or "", str(term.datatype or ""))
     return ("1" if isinstance(term, URIRef) else "0", str(term))
 
 
-def _triple_key(triple: tuple[Node, Node, Node]) -> tuple[tuple[str, ...], ...]:
+def triple_key(triple: tuple[Node, Node, Node]) -> tuple[tuple[str, ...], ...]:
     return tuple(_term_key(t) for t in triple)
 
 
-def plain_turtle(graph: Graph) -> bytes:
-    """rdflib's ``longturtle`` (the baseline: its subject ordering makes it slower than linear)."""
-    return _sorted_graph(graph).serialize(format="longturtle", encoding="utf-8")
-
-
-def plain_ntriples(graph: Graph) -> bytes:
-    """rdflib's N-Triples writer, lines sorted (the baseline)."""
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted(line for line in text.split("\n") if line.strip())  # not splitlines: \x0c, \x85 are text
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-
-
-def plain_jsonld(graph: Graph) -> bytes:
-    """Flattened, compacted JSON-LD by pyld, arrays sorted (the baseline ``to_jsonld`` reproduces)."""
-    from pyld import jsonld  # imported when used (the baseline only)
+def whole_jsonld(graph: Graph) -> bytes:
+    """Flattened, compacted JSON-LD by pyld, arrays sorted: the bytes ``to_jsonld`` reproduces in linear
+    time, and the writer of a graph it cannot write (pyld relabels blank nodes)."""
+    from pyld import jsonld  # imported when used
 
     options = {"documentLoader": refuse_urls, "ordered": True}
     flattened = jsonld.flatten(_expanded(graph), context(), options)
@@ -374,7 +346,7 @@ def plain_jsonld(graph: Graph) -> bytes:
 def _expanded(graph: Graph) -> list[dict[str, Any]]:
     """Expanded JSON-LD straight from the graph (pyld's N-Quads reader is several times slower)."""
     nodes: dict[str, dict[str, Any]] = {}
-    for s, p, o in sorted(graph, key=_triple_key):
+    for s, p, o in sorted(graph, key=triple_key):
         node = nodes.setdefault(_id(s), {"@id": _id(s)})
         if p == RDF.type:
             node.setdefault("@type", []).append(_id(o))
@@ -409,14 +381,7 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-PLAIN_WRITERS: dict[str, Callable[[Graph], bytes]] = {
-    "catalog.ttl": plain_turtle,
-    "catalog.jsonld": plain_jsonld,
-    "catalog.rdf": whole_rdfxml,
-    "catalog.nt": plain_ntriples,
-}
-"""The writers before linear serialisation: the baseline of ``benchmarks/scale.py`` and of the tests
-(RDF/XML's is the project's whole-graph writer: rdflib's bytes change between runs)."""
+_WHOLE: dict[int, Callable[[Graph | Triples | Sorted], bytes]] = {0: whole_turtle, 2: whole_rdfxml, 3: whole_ntriples}
 
 
 # -- A second process ----------------------------------------------------------------------------------
