@@ -271,3 +271,16 @@ def test_a_language_tag_is_kept_as_written() -> None:
             assert isomorphic(Graph().parse(data=made, format="json-ld"), graph)
         else:
             assert made == REFERENCE[fmt.file](graph), fmt.file
+
+
+@pytest.mark.parametrize("text", ["a\rb", "a\r\nb", "\r", "x\t<&>\"'\ny"])
+def test_every_writer_keeps_carriage_returns_and_markup_characters(text: str) -> None:
+    """An XML parser turns a raw CR into LF: RDF/XML must write it as a character reference."""
+    graph = Graph()
+    subject = URIRef("https://www.kustavi.fi/tietovarannot/dataset/x")
+    graph.add((subject, DCT.title, Literal(text, lang="fi")))
+    graph.add((subject, DCT.description, Literal(text)))
+    for name, write in {"catalog.rdf": to_rdfxml, "whole.rdf": whole_rdfxml,
+                        "catalog.ttl": to_turtle, "whole.ttl": whole_turtle}.items():
+        back = Graph().parse(data=write(graph), format="xml" if name.endswith(".rdf") else "turtle")
+        assert set(back) == set(graph), name

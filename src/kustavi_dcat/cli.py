@@ -221,7 +221,7 @@ def _echo_diff(result: Any, old: Path, new: Path) -> None:
 
 
 def _prefixed(iri: str) -> str:
-    from kustavi_dcat.diff import shorten
+    from kustavi_dcat.syntax import shorten
 
     short = shorten(iri)
     return short if short != iri else f"<{iri}>"

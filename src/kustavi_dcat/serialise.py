@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -27,6 +25,7 @@ from rdflib.term import Node
 from kustavi_dcat import render
 from kustavi_dcat.namespaces import PREFIXES, RDF, XSD
 from kustavi_dcat.render import Block, NotRenderable, context
+from kustavi_dcat.syntax import nt_string, prefixed, split_iri, turtle_string, xml_attr, xml_text
 from kustavi_dcat.triples import Triples
 
 __all__ = [
@@ -184,7 +183,7 @@ def _graph_of(graph: Triples | Sorted) -> Graph:
 
 def _nt_literal(o: Literal) -> str:
     """A literal as rdflib's N-Triples writer writes it."""
-    text = '"{}"'.format(str(o).replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r"))
+    text = nt_string(str(o))
     if o.language:
         return f"{text}@{o.language}"
     if o.datatype:
@@ -208,14 +207,10 @@ def whole_ntriples(graph: Graph | Triples | Sorted) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-_PN_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-
-
 class _Names:
     """Prefixed names for IRIs whose local part is a plain name; everything else is written ``<IRI>``."""
 
     def __init__(self) -> None:
-        self.by_ns = {ns: prefix for prefix, ns in PREFIXES}
         self.used: set[str] = set()
         self.cache: dict[Node, str] = {}
 
@@ -224,11 +219,10 @@ class _Names:
         if found is None and isinstance(term, BNode):
             found = self.cache[term] = f"_:{term}"
         if found is None:
-            ns, local = _split(term)
-            prefix = self.by_ns.get(ns)
-            if prefix is not None and _PN_LOCAL.match(local):
-                self.used.add(prefix)
-                found = f"{prefix}:{local}"
+            name = prefixed(str(term))
+            if name is not None:
+                self.used.add(name[0])
+                found = f"{name[0]}:{name[1]}"
             else:
                 found = f"<{term}>"
             self.cache[term] = found
@@ -237,8 +231,7 @@ class _Names:
     def term(self, term: Node) -> str:
         if not isinstance(term, Literal):
             return self.iri(term)
-        text = '"{}"'.format(str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace(
-            "\r", "\\r").replace("\t", "\\t"))
+        text = turtle_string(str(term))
         if term.language:
             return f"{text}@{term.language}"
         if term.datatype is not None and term.datatype != XSD.string:
@@ -286,39 +279,30 @@ def whole_rdfxml(graph: Graph | Triples | Sorted) -> bytes:
     """
     data = _sorted_of(graph)
     namespaces = dict((ns, prefix) for prefix, ns in PREFIXES)
-    extra = sorted({_split(p)[0] for _, pairs in data.subjects for p, _ in pairs} - set(namespaces))
+    extra = sorted({split_iri(str(p))[0] for _, pairs in data.subjects for p, _ in pairs} - set(namespaces))
     namespaces.update((ns, f"ns{i}") for i, ns in enumerate(extra))
     lines = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
-    lines += [f'  xmlns:{prefix}={quoteattr(ns)}' for ns, prefix in sorted(namespaces.items(), key=lambda x: x[1])]
+    lines += [f'  xmlns:{prefix}={xml_attr(ns)}' for ns, prefix in sorted(namespaces.items(), key=lambda x: x[1])]
     lines[-1] += ">"
     tags: dict[Node, str] = {}
     for s, pairs in data.subjects:
         about = "rdf:nodeID" if isinstance(s, BNode) else "rdf:about"
-        lines.append(f"  <rdf:Description {about}={quoteattr(str(s))}>")
+        lines.append(f"  <rdf:Description {about}={xml_attr(str(s))}>")
         for p, o in pairs:
             tag = tags.get(p)
             if tag is None:
-                ns, local = _split(p)
+                ns, local = split_iri(str(p))
                 tag = tags[p] = f"{namespaces[ns]}:{local}"
             if isinstance(o, Literal):
-                attrs = f" xml:lang={quoteattr(o.language)}" if o.language else (
-                    f" rdf:datatype={quoteattr(str(o.datatype))}" if o.datatype is not None else "")
-                lines.append(f"    <{tag}{attrs}>{escape(str(o))}</{tag}>")
+                attrs = f" xml:lang={xml_attr(o.language)}" if o.language else (
+                    f" rdf:datatype={xml_attr(str(o.datatype))}" if o.datatype is not None else "")
+                lines.append(f"    <{tag}{attrs}>{xml_text(str(o))}</{tag}>")
             else:
                 ref = "rdf:nodeID" if isinstance(o, BNode) else "rdf:resource"
-                lines.append(f"    <{tag} {ref}={quoteattr(str(o))}/>")
+                lines.append(f"    <{tag} {ref}={xml_attr(str(o))}/>")
         lines.append("  </rdf:Description>")
     lines.append("</rdf:RDF>")
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def _split(predicate: Node) -> tuple[str, str]:
-    """Namespace and local name of a predicate IRI (split after the last '#' or '/')."""
-    text = str(predicate)
-    cut = max(text.rfind("#"), text.rfind("/")) + 1
-    return text[:cut], text[cut:]
-
-
 
 
 def _term_key(term: Node) -> tuple[str, ...]:
