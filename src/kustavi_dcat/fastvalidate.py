@@ -860,5 +860,5 @@ def _pyshacl(graph: Graph, origins: Mapping[URIRef, Origin], full: Graph, use: l
 
     _, report, _ = shacl_validate(graph, shacl_graph=engine, inference="none", allow_warnings=True, advanced=True,
                                   inplace=True, **kwargs)
-    results = [validate._result(report, r, origins) for r in report.objects(None, SH.result)]
+    results = validate.results_of(report, origins)
     return Report(tuple(sorted(results, key=_order)))
