@@ -34,8 +34,8 @@ class Parsed:
 
 
 class _Reader(HTMLParser):
-    RAW = {"script", "style", "title"}
-    VOID = {"meta", "link", "br", "img", "hr", "input"}
+    RAW = frozenset({"script", "style", "title"})
+    VOID = frozenset({"meta", "link", "br", "img", "hr", "input"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

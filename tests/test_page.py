@@ -161,7 +161,8 @@ def test_the_embedded_json_ld_agrees_with_the_dcat_graph(pages: dict[str, bytes]
     schema = _schema_graph(pages["index.html"])
     sdo = {name: URIRef(SDO + name) for name in ("Dataset", "DataCatalog", "name", "identifier", "url",
                                                    "isAccessibleForFree", "conditionsOfAccess", "license",
-                                                   "description", "keywords", "dataset")}
+                                                   "description", "keywords", "dataset", "publisher",
+                                                   "spatialCoverage")}
     datasets = set(dcat.subjects(RDF.type, DCAT.Dataset))
     assert set(schema.subjects(RDF.type, sdo["Dataset"])) == datasets
     catalog = next(iter(schema.subjects(RDF.type, sdo["DataCatalog"])))
@@ -181,6 +182,8 @@ def test_the_embedded_json_ld_agrees_with_the_dcat_graph(pages: dict[str, bytes]
         else:
             assert free == [Literal(False)]
         assert list(schema.objects(node, sdo["license"])) == []
+        assert set(schema.objects(node, sdo["publisher"])) == set(dcat.objects(node, DCT.publisher))
+        assert set(schema.objects(node, sdo["spatialCoverage"])) == set(dcat.objects(node, DCT.spatial))
 
 
 def test_every_page_embeds_the_same_json_ld(pages: dict[str, bytes]) -> None:

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from kustavi_dcat.errors import KustaviError
 from kustavi_dcat.models import Source
-from kustavi_dcat.page.view import PAGE_FILES, TemplateProblem, environment, page_languages, render_page
+from kustavi_dcat.page.schemaorg import catalog_jsonld
+from kustavi_dcat.page.view import PAGE_FILES, TemplateProblem, environment, page_languages, render_page, script_json
 
 __all__ = ["PAGE_FILES", "TemplateError", "page_languages", "render_pages"]
 
@@ -33,6 +34,7 @@ def render_pages(source: Source, template_dir: Path | None = None) -> dict[str, 
     """File name -> bytes of every language page of ``source`` (the same bytes for the same source)."""
     try:
         env = environment(template_dir)
-        return {PAGE_FILES[lang]: render_page(env, source, lang) for lang in page_languages(source)}
+        jsonld = script_json(catalog_jsonld(source))
+        return {PAGE_FILES[lang]: render_page(env, source, lang, jsonld) for lang in page_languages(source)}
     except TemplateProblem as exc:
         raise TemplateError(f"{exc}; nothing was written") from exc

@@ -3,7 +3,9 @@
 Built from the same records as the DCAT graph and saying no more than it: the same IRIs, names,
 descriptions, keywords, places and access rights. A data set that is not public is marked
 ``isAccessibleForFree: false`` with the EU access-right label as ``conditionsOfAccess``; nothing is ever
-given a licence. Texts are language-tagged values (``@language``), as in the DCAT graph.
+given a licence. Texts are language-tagged values (``@language``), as in the DCAT graph. The publisher and
+places are described once, on the catalogue, and referred to by ``@id`` from each data set (a national
+catalogue has tens of thousands of data sets: the markup would otherwise repeat them in every one).
 """
 
 from __future__ import annotations
@@ -70,14 +72,22 @@ def _dataset(source: Source, iris: Iris, resource: Resource, iri: str, title: La
         "name": texts(title),
         "description": texts(description),
         "keywords": [{"@language": lang, "@value": w} for lang, words in keywords.values for w in words],
-        "publisher": organisation(iris, source.agent(resource.publisher)),
-        "spatialCoverage": places(source),
+        "publisher": _agent_ref(source, iris, resource.publisher),
+        "spatialCoverage": [{"@id": p.iri} for p in source.spatial],
         "inLanguage": DATA_LANGUAGE,
     }
     if resource.custodian is not None:
         node["creator"] = organisation(iris, source.agent(resource.custodian))
     node.update(access(resource.access_rights))
     return node
+
+
+def _agent_ref(source: Source, iris: Iris, agent_id: str | None) -> Json:
+    """The catalogue's publisher by reference (described on the catalogue); another agent in full."""
+    agent = source.agent(agent_id)
+    if agent.id == source.publisher.id:
+        return {"@id": str(iris.agent(agent.id))}
+    return organisation(iris, agent)
 
 
 def access(code: str) -> Json:

@@ -55,16 +55,18 @@ def environment(template_dir: Path | None) -> jinja2.Environment:
                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def render_page(env: jinja2.Environment, source: Source, lang: str) -> bytes:
-    """One language's page, as UTF-8 bytes."""
+def render_page(env: jinja2.Environment, source: Source, lang: str, jsonld: Markup | None = None) -> bytes:
+    """One language's page, as UTF-8 bytes; ``jsonld`` is ``script_json(catalog_jsonld(source))``, made once
+    for all the languages when given (it is the same on every page)."""
     try:
         template = env.get_template(ENTRY_TEMPLATE)
-        text = template.render(Page(source, lang).context())
+        embedded = jsonld if jsonld is not None else script_json(catalog_jsonld(source))
+        text = template.render(Page(source, lang).context(embedded))
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from exc
     except jinja2.TemplateNotFound as exc:
         raise TemplateProblem(f"template {exc.name} not found") from exc
-    except (jinja2.UndefinedError, TypeError) as exc:
+    except jinja2.TemplateError as exc:  # e.g. an undefined name in a steward's template
         raise TemplateProblem(f"{ENTRY_TEMPLATE} ({lang}): {exc}") from exc
     return text.encode("utf-8")
 
@@ -76,7 +78,7 @@ class Page:
     source: Source
     lang: str
 
-    def context(self) -> dict[str, Any]:
+    def context(self, jsonld: Markup) -> dict[str, Any]:
         iris = Iris(self.source.catalog.base_iri)
         systems = {s.id: s for _, s in self.source.systems()}
         return {
@@ -85,7 +87,7 @@ class Page:
             "rdf_links": RDF_LINKS, "iris": iris,
             "t": self.text, "plain": self.plain, "label": self.label, "anchor": self.anchor,
             "system": systems.get, "access_label": self.access_label,
-            "jsonld": script_json(catalog_jsonld(self.source)),
+            "jsonld": jsonld,
         }
 
     def text(self, value: LangText | None) -> Markup:
