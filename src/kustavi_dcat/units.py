@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import repeat
 from pathlib import Path
 from typing import BinaryIO, cast
@@ -113,6 +113,8 @@ class Unit:
     public: str = ""
     """A digest of everything above that the catalogue level reads (not the results, not the text)."""
     blob_size: int = 0
+    record: bytes = b""
+    """A pickle of the file's ``Resource`` record, for the description page (``page.render_pages``)."""
 
 
 # -- one file (in a worker process) ------------------------------------------------------------------
@@ -155,6 +157,7 @@ def make_unit(item: tuple[str, bytes, str]) -> bytes:
         return stored(key, unit)
     unit.ok = True
     unit.section = resource.section  # type: ignore[attr-defined]
+    unit.record = pickle.dumps(resource, protocol=pickle.HIGHEST_PROTOCOL)
     unit.members = [str(m) for m in members]
     owned = owned_nodes(ctx, name)
     graph = ctx.graph
@@ -319,6 +322,8 @@ class Assembled:
     cache: RecordCache
     records: int
     reused: int
+    source: Source
+    """Every record, as ``loader.load`` gives them (the pages are made from it)."""
 
 
 def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], jobs: int | None) -> Assembled:
@@ -372,6 +377,7 @@ def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], 
         cache=cache,
         records=len(units),
         reused=cache.hits,
+        source=replace(source, resources=tuple(pickle.loads(u.record) for u in units)),
     )
 
 
