@@ -1,4 +1,4 @@
-"""The DCAT-AP-FI extension vocabulary ships machine-readable, and matches the terms the code uses."""
+"""The section 28 profile vocabulary (s28:) ships machine-readable, and matches the terms the code uses."""
 
 from __future__ import annotations
 

@@ -16,13 +16,14 @@ from kustavi_dcat import publish as publish_module
 from kustavi_dcat.cli import main
 from kustavi_dcat.errors import OutputError
 from kustavi_dcat.namespaces import DCAT, DCT, RDF, S28, VCARD
+from kustavi_dcat.page import PAGE_FILES
 from kustavi_dcat.pipeline import publish
 from kustavi_dcat.serialise import FORMATS
 from kustavi_dcat.vocabulary import files as vocabulary_files
 from tests.conftest import ROOT, SOURCE, shared_or_skip
 
-PUBLISHED = sorted([*FORMATS, *vocabulary_files()])
-"""Every file `publish` writes: the catalogue in four formats and the s28 vocabulary (Turtle and page)."""
+PUBLISHED = sorted([*FORMATS, *PAGE_FILES.values(), *vocabulary_files()])
+"""Every file `publish` writes: the catalogue in four formats, the fi/sv/en pages and the s28 vocabulary."""
 
 HEADINGS = {
     "Tietoaineistot",

@@ -15,7 +15,8 @@ from rdflib.term import Node
 
 from kustavi_dcat.mapping import Mapped
 from kustavi_dcat.namespaces import ADFI, DCAT, DCT, FOAF, RDF, S28, SKOS, VCARD, XSD
-from kustavi_dcat.validate import Report, validate_graph
+from kustavi_dcat.validate import Report
+from tests.engines import validate_both as validate_graph
 
 BASE = "https://www.kustavi.fi/tietovarannot/"
 CATALOG = URIRef(BASE + "catalog/tietovarannot")
@@ -437,7 +438,7 @@ def test_publisher_type_outside_the_adms_scheme(g: Graph) -> None:
     caught(g, AGENT, DCT.type, "In", "Vocab-PublisherType")
 
 
-# -- DCAT-AP-FI ------------------------------------------------------------------------------------
+# -- section 28 profile-----------------------------------------------------------------------------
 
 
 def test_dataset_without_finnish_title(g: Graph) -> None:

@@ -229,7 +229,7 @@ def _parse(name: str, data: bytes | None, problems: list[Problem]) -> _File | No
     return _File(name, node, flagged, tuple(problems[before:]))
 
 
-def _bytes(path: Path, name: str, problems: list[Problem]) -> bytes | None:
+def _bytes(path: Path, name: str, problems: list[Problem]) -> bytes | None:  # noqa: C901 -- one refusal per kind of unreadable file, each with its own message
     """The file's bytes, refusing folders, devices, link loops and oversized files before reading."""
 
     def fail(message: str, hint: str) -> None:
