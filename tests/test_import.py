@@ -7,6 +7,7 @@ every item placed; what cannot be placed is an error naming its line, and nothin
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ KUSTAVI = Options(
     homepage="https://www.kustavi.fi",
     municipality_code="304",
     municipality_name="Kustavi",
+    access_basis="Salassa pidettävä (621/1999 24 § 1 mom. 25 k.; 812/2000 14 §).",
 )
 ESIMERKKILA = Options(
     base_iri="https://www.esimerkkila.fi/tietovarannot/",
@@ -48,6 +50,7 @@ ESIMERKKILA = Options(
     email="kirjaamo@esimerkkila.fi",
     municipality_code="999",
     municipality_name="Esimerkkilä",
+    access_basis="Salassa pidettävä (621/1999 24 § 1 mom. 25 k.).",
 )
 
 TEMPLATE_HEADINGS = {
@@ -85,7 +88,8 @@ def facts(source: Source) -> dict[str, Any]:
         "resources": {
             _fi(r.title): {
                 "purpose": _fi(r.description),
-                "datasets": [_fi(d.title) for d in r.datasets],
+                # The page's own title: kept as `alternative` where the catalogue's title was made unique.
+                "datasets": [_fi(d.alternative or d.title) for d in r.datasets],
                 "systems": [(_fi(s.name), _fi(s.description)) for s in r.systems],
                 "criteria": [labels[c] for c in r.search_criteria.criteria] if r.search_criteria else None,
                 "statement": _fi(r.search_criteria.statement) if r.search_criteria else None,
@@ -111,6 +115,21 @@ def test_seed_round_trips_to_the_hand_written_facts(seed_import: Path) -> None:
     for title, expected in hand_written["resources"].items():
         assert imported["resources"][title] == expected, title
     assert imported == hand_written
+
+
+def test_seed_import_states_what_the_page_does_not_say_only_from_options(seed_import: Path) -> None:
+    """The access basis comes from --access-basis; the controller is left to the steward (a comment, not a
+    guess); the page is named as the section's source; the data sets' themes are marked as written."""
+    source = load(seed_import)
+    [basis] = source.access_bases
+    assert basis.statutes == ("621/1999", "812/2000") and "24 § 1 mom. 25 k." in (basis.text.get("fi") or "")
+    assert all(r.access_basis == basis.id and r.controller is None for r in source.resources)
+    assert all("datasets.themes" in r.written_for_catalogue for r in source.resources)
+    (section,) = source.sections
+    assert section.source_page is not None and section.source_page.title.get("fi") == section.title.get("fi")
+    assert section.source_page.url is None and section.source_page.checked is None
+    for path in (seed_import / "resources").glob("*.yaml"):
+        assert "# The page does not say who controls these records now" in path.read_text("utf-8")
 
 
 def test_seed_import_counts_every_item(tmp_path: Path) -> None:
@@ -469,12 +488,12 @@ def test_nothing_is_written_when_a_line_cannot_be_placed(tmp_path: Path) -> None
 def test_without_options_placeholders_stop_the_loader(tmp_path: Path) -> None:
     out = tmp_path / "src"
     report = import_file(seed_path(), out, Options())
-    assert len(report.placeholders) == 5
+    assert len(report.placeholders) == 6
     with pytest.raises(SourceError) as caught:
         load(out)
     fields = {p.field for p in caught.value.problems}
     assert {"catalog.base_iri", "publisher.name.fi", "publisher.email", "contact_point.email",
-            "spatial[0].iri"} <= fields
+            "spatial[0].iri", "access_bases[0].text.fi"} <= fields
     assert all("placeholder" in p.message for p in caught.value.problems)
 
 
@@ -487,6 +506,8 @@ def test_filling_the_placeholders_gives_the_same_source_as_the_options(tmp_path:
                        .replace("TODO@example.invalid", "kustavi@kustavi.fi")
                        .replace("code/TODO", "code/304")
                        .replace("'TODO: kunnan nimi'", "Kustavi"), "utf-8")
+    catalog.write_text(re.sub(r"'?TODO: salassapitoperuste[^\n]*", "Salassa pidettävä (621/1999 24 § 1 mom. 25 k.).",
+                              catalog.read_text("utf-8")), "utf-8")
     assert facts(load(out)) == facts(load(SOURCE))
 
 

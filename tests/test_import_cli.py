@@ -13,7 +13,8 @@ from tests.conftest import seed_path
 OWN_TEXT = Path(__file__).parent / "data" / "import" / "esimerkkila_sivistys.txt"
 KUSTAVI_OPTIONS = ["--base-iri", "https://www.kustavi.fi/tietovarannot/", "--publisher-name", "Kustavin kunta",
                    "--email", "kustavi@kustavi.fi", "--homepage", "https://www.kustavi.fi",
-                   "--municipality-code", "304", "--municipality-name", "Kustavi"]
+                   "--municipality-code", "304", "--municipality-name", "Kustavi",
+                   "--access-basis", "Salassa pidettävä (621/1999 24 § 1 mom. 25 k.; 812/2000 14 §)."]
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -38,7 +39,8 @@ def test_import_then_publish(tmp_path: Path) -> None:
     code, _, stderr = _run("import", str(OWN_TEXT), "--out", str(tmp_path / "src"),
                            "--base-iri", "https://www.esimerkkila.fi/tietovarannot/",
                            "--publisher-name", "Esimerkkilän kunta", "--email", "kirjaamo@esimerkkila.fi",
-                           "--municipality-code", "999", "--municipality-name", "Esimerkkilä")
+                           "--municipality-code", "999", "--municipality-name", "Esimerkkilä",
+                           "--access-basis", "Salassa pidettävä (621/1999 24 § 1 mom. 25 k.).")
     assert code == 0, stderr
     code, _, stderr = _run("publish", "--source", str(tmp_path / "src"), "--out", str(tmp_path / "out"))
     assert code == 0, stderr

@@ -70,7 +70,7 @@ def test_a_source_text_with_markup_characters_is_shown_as_text(source_copy: Path
     catalog = source_copy / "catalog.yaml"
     text = catalog.read_text("utf-8")
     statement = "Tietoaineistot eivät ole saatavissa avoimesti teknisen rajapinnan avulla."
-    old = "fi: Kustavin kunnan tietovarannot\n" if where == "title" else f"fi: {statement}\n"
+    old = "fi: Kustavin kunnan sosiaalipalveluiden tietovarannot\n" if where == "title" else f"fi: {statement}\n"
     new = f"fi: {_yaml(HOSTILE)}\n" if where == "title" else f"fi: {_yaml(HOSTILE + ' ' + statement)}\n"
     assert old in text
     catalog.write_text(text.replace(old, new, 1), "utf-8")
@@ -133,7 +133,7 @@ def test_a_finnish_only_catalogue_gets_only_the_finnish_page(source_copy: Path) 
 def test_a_text_missing_in_swedish_is_shown_in_finnish_marked_as_finnish(source_copy: Path) -> None:
     path = source_copy / "resources" / "varhaiskasvatus.yaml"
     text = path.read_text("utf-8")
-    swedish = "      sv: Ansökningar\n"
+    swedish = "      sv: Ansökningar \u2013 småbarnspedagogiken i Gustavs\n"
     assert swedish in text
     path.write_text(text.replace(swedish, "", 1), "utf-8")
     parsed = parse(render_pages(load(source_copy))["index.sv.html"])

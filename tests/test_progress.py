@@ -16,10 +16,12 @@ from kustavi_dcat.cli import main
 from kustavi_dcat.page import PAGE_FILES
 from kustavi_dcat.progress import Feedback
 from kustavi_dcat.serialise import FORMATS
+from kustavi_dcat.vocabulary import files as vocabulary_files
 from tests.conftest import SOURCE
 
-WRITTEN = sorted([*FORMATS, *PAGE_FILES.values()])
-"""What publishing the Kustavi source writes: the catalogue files and the fi, sv and en pages."""
+WRITTEN = sorted([*FORMATS, *PAGE_FILES.values(), *vocabulary_files()])
+"""What publishing the Kustavi source writes: the catalogue files, the fi, sv and en pages and the s28
+vocabulary (Turtle and page)."""
 
 
 def publish(*args: str) -> Result:

@@ -26,7 +26,7 @@ P = URIRef("https://example.org/text")
 
 @cache
 def rule_query() -> Query:
-    """The rule's SELECT as written in shapes/dcat-ap-fi.ttl, with ``$this`` left open (every subject)."""
+    """The rule's SELECT as written in shapes/s28-profile.ttl, with ``$this`` left open (every subject)."""
     return prepareQuery(str(shapes_graph().value(RULE, SH.select)), initNs={"xsd": XSD})
 
 

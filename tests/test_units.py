@@ -137,7 +137,7 @@ def test_a_class_result_about_another_records_node_waits_for_its_types() -> None
     system = URIRef("https://example.org/system/elsewhere")
     graph = Triples()
     graph.add((dataset, RDF.type, DCAT.Dataset))
-    graph.add((dataset, URIRef("https://w3id.org/kustavi-dcat/dcat-ap-fi#informationSystem"), system))
+    graph.add((dataset, URIRef("https://www.kustavi.fi/tietovarannot/s28#informationSystem"), system))
     index = fastvalidate.LocalIndex(graph)
     compiled = [s for s, _ in shapes.compiled]
     work = [(i, f) for i, (_, targets) in enumerate(shapes.compiled)
@@ -149,7 +149,7 @@ def test_a_class_result_about_another_records_node_waits_for_its_types() -> None
     with pytest.raises(fastvalidate.Foreign):
         index.objects(system, DCT.title)
     with pytest.raises(fastvalidate.Foreign):  # who links to a node: other records may, unseen here
-        index.subjects(URIRef("https://w3id.org/kustavi-dcat/dcat-ap-fi#informationSystem"), system)
+        index.subjects(URIRef("https://www.kustavi.fi/tietovarannot/s28#informationSystem"), system)
 
 
 def test_an_unresolved_reference_is_reported_as_the_loader_reports_it_even_with_a_warm_cache(

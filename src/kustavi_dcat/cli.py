@@ -113,13 +113,16 @@ def publish(source_dir: Path, out_dir: Path, quiet: bool, verbose: bool, cache_d
 @click.option("--homepage", help="The organisation's website.")
 @click.option("--municipality-code", help="Three-digit municipality code, e.g. 304 (dct:spatial).")
 @click.option("--municipality-name", help="The municipality's name in Finnish, e.g. Kustavi.")
+@click.option("--access-basis", help="In Finnish, the provisions that make the records secret, e.g. "
+              "'Salassa pidettävä (621/1999 24 § 1 mom. 25 k.; 812/2000 14 §)'.")
 @user_errors
 def import_(text: Path, out_dir: Path, base_iri: str | None, publisher_name: str | None, email: str | None,
-            homepage: str | None, municipality_code: str | None, municipality_name: str | None) -> None:
+            homepage: str | None, municipality_code: str | None, municipality_name: str | None,
+            access_basis: str | None) -> None:
     """Turn a description page (plain text in the common template) into source records in OUT."""
     from kustavi_dcat.importer import Options, import_file
 
-    options = Options(base_iri, publisher_name, email, homepage, municipality_code, municipality_name)
+    options = Options(base_iri, publisher_name, email, homepage, municipality_code, municipality_name, access_basis)
     report = import_file(text, out_dir, options)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -257,7 +260,7 @@ def _value_text(value: Any) -> str:
               help="fast: the shapes compiled to Python checks (same results); pyshacl: the reference engine.")
 @user_errors
 def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool, engine: str) -> None:
-    """Check against DCAT-AP 3.0.1 and DCAT-AP-FI what source/ would publish, or any RDF FILE.
+    """Check against DCAT-AP 3.0.1 and the section 28 profile what source/ would publish, or any RDF FILE.
 
     FILE may be .ttl, .jsonld, .rdf or .nt. Exit 0: conforms; 1: violations (or warnings with --strict);
     2: usage; 3: unreadable source or file.

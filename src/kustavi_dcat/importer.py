@@ -587,6 +587,8 @@ class Options:
     homepage: str | None = None
     municipality_code: str | None = None
     municipality_name: str | None = None
+    access_basis: str | None = None
+    """The legal basis of the records' secrecy, naming the provisions (the page does not say it)."""
 
 
 @dataclass(frozen=True)
@@ -657,7 +659,8 @@ class _Builder:
     def section(self) -> dict[str, Any]:
         page = self.page
         assert page.intro is not None, "parse_page refuses a page without an intro"
-        out: dict[str, Any] = {"id": self.section_id, "title": _fi(page.title)}
+        out: dict[str, Any] = {"id": self.section_id, "source_page": {"title": _fi(page.title)},
+                               "title": _fi(page.title)}
         if page.subtitle is not None:
             out["subtitle"] = _fi(page.subtitle)
         out["description"] = _fi(page.intro.text)
@@ -690,8 +693,7 @@ class _Builder:
         publisher: dict[str, Any] = {"id": agent_id, "name": _fi(name)}
         if o.municipality_code is not None:
             publisher["type"] = "LocalAuthority"  # a municipality is a local authority by definition
-        if o.homepage is not None:
-            catalog["homepage"] = o.homepage
+        if o.homepage is not None:  # the organisation's site: the publisher's homepage, not the catalogue's
             publisher["homepage"] = o.homepage
         publisher["email"] = email
         out: dict[str, Any] = {
@@ -704,6 +706,12 @@ class _Builder:
         place = self.option(o.municipality_name, f"{TODO}: kunnan nimi", "municipality name (--municipality-name)")
         out["spatial"] = [{"iri": MUNICIPALITY_CODES + code, "label": _fi(place)}]
         out["search_criteria"] = list(self.criteria.values())
+        # The page does not say why its documents are secret: the steward names the provisions.
+        basis = self.option(o.access_basis, f"{TODO}: salassapitoperuste, esim. laki viranomaisten toiminnan "
+                            "julkisuudesta (621/1999) 24 § 1 mom. ja kohta", "legal basis of the access rights "
+                            "(--access-basis)")
+        statutes = [f"{n}/{y}" for n, y in _STATUTE.findall(basis)] if o.access_basis else ["621/1999"]
+        out["access_bases"] = [{"id": ACCESS_BASIS, "statutes": list(dict.fromkeys(statutes)), "text": _fi(basis)}]
         out["sections"] = [self.section()]
         out["service"] = {
             "id": "katalogi",
@@ -777,6 +785,7 @@ class _Builder:
             "title": _fi(block.title),
             "description": _fi(block.purpose.text),
             "access_rights": "NON_PUBLIC",
+            "access_basis": ACCESS_BASIS,
             "themes": themes,
         }
         statutes = [f"{n}/{y}" for n, y in _STATUTE.findall(block.purpose.text)]
@@ -788,10 +797,13 @@ class _Builder:
             out["search_criteria"] = self.search(block.search, block.title)
         if block.interface is not None:
             out["technical_interface"] = self.interface(block.interface)
+        out["written_for_catalogue"] = ["access_rights", "access_basis", "themes", "datasets.description",
+                                        "datasets.themes"]
         out["datasets"] = [
             {"id": self.ids.new(f"{stem}-{slug(e.text, 48)}".strip("-"), stem),
              "title": _fi(e.text),
-             "description": _fi(f"{block.title}: {e.text}")}
+             "description": _fi(f"{block.title}: {e.text}"),
+             "themes": themes}  # the resource's, by the same documented rule: the page gives none
             for e in datasets
         ]
         return rid, out
@@ -803,7 +815,7 @@ class _Builder:
         files = {"catalog.yaml": _header(text_name, self.placeholders) + _dump(catalog)}
         for (rid, record), block in zip(resources, self.page.resources, strict=True):
             head = (f"# Tietovaranto: {block.title}.\n# Imported from {text_name}, lines {block.line}-{block.last}; "
-                    "Finnish texts as written there.\n")
+                    "Finnish texts as written there.\n" + CONTROLLER_NOTE)
             files[f"resources/{rid}.yaml"] = head + _dump(record)
         counts = Counts(
             resources=len(resources),
@@ -819,6 +831,19 @@ def _word_pairs(text: str) -> list[str]:
     """Single words and adjacent pairs, to find known criteria in a sentence without an enumeration."""
     words = re.findall(r"\w+", text.lower())
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+
+
+ACCESS_BASIS = "salassapitoperuste"
+"""The id of the access basis ``import`` writes as a placeholder in catalog.yaml."""
+
+CONTROLLER_NOTE = """\
+# The page does not say who controls these records now (rekisterinpitäjä) or since when. Add it when
+# you have verified it, citing the source, e.g.:
+#   controller:
+#     agent: <an agent id from catalog.yaml>
+#     since: YYYY-MM-DD
+#     note: {fi: "<who, since when, and the law or public source saying so>"}
+"""
 
 
 def _header(name: str, placeholders: list[str]) -> str:

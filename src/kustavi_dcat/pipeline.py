@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from kustavi_dcat import vocabulary
 from kustavi_dcat.cache import RecordCache
 from kustavi_dcat.errors import InvalidCatalogError
 from kustavi_dcat.fastvalidate import validate_fast
@@ -120,7 +121,7 @@ def _publish_units(source_dir: Path, out_dir: Path, step: Callable[[str], None],
             raise CatalogInvalid(done.report)
         pages = render_pages(done.source, template_dir)
         step("write")
-        written = write_atomically(out_dir, {**done.writers, **pages})
+        written = write_atomically(out_dir, {**done.writers, **pages, **vocabulary.files()})
         if why is None and cache_dir is not None:
             cache.prune(done.used)
     step("done")
@@ -149,7 +150,7 @@ def publish_whole(source_dir: Path, out_dir: Path, step: Callable[[str], None], 
         files = writers.files() if writers.background else serialise_all(writers.data)
         pages = render_pages(source, template_dir)
     step("write")
-    written = write_atomically(out_dir, {**files, **pages})
+    written = write_atomically(out_dir, {**files, **pages, **vocabulary.files()})
     step("done")
     return PublishReport(written, Counts.of(mapped.triples), report, whole_graph=reason or "pyshacl")
 

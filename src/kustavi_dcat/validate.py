@@ -31,7 +31,7 @@ SEVERITIES = ("Violation", "Warning", "Info")
 """In the order a person should read them."""
 
 VALUE_SCAN = URIRef("https://w3id.org/kustavi-dcat/shapes#FI-Values")
-"""The one shape whose target reads every value in the graph (shapes/dcat-ap-fi.ttl)."""
+"""The one shape whose target reads every value in the graph (shapes/s28-profile.ttl)."""
 
 CODE_SHAPED = re.compile(r"[0-9]{6}[-+A-FU-Y][0-9]{3}[0-9A-Y]")
 """What that target's query looks for in each value's text: the shape of a personal identity code."""

@@ -138,6 +138,9 @@ def catalog_yaml(plan: Plan) -> str:
         "  - id: henkilotunnus\n    label:\n" + langs(6, "henkilötunnus", "personbeteckning",
                                                       "personal identity code"),
         "  - id: asianumero\n    label:\n" + langs(6, "asianumero", "ärendenummer", "case number"),
+        "access_bases:\n  - id: salassa\n    statutes: [621/1999]\n    text:\n"
+        + langs(6, "Salassa pidettävä (621/1999, 24 § 1 mom. 25 k.).", "Sekretessbelagt (621/1999, 24 § 1 mom. 25 p.).",
+                "Secret (621/1999, section 24(1)(25))."),
         "agents:\n",
     ]
     for k in range(1, plan.organisations + 1):
@@ -200,6 +203,7 @@ def resource_yaml(index: int, size: int, org: int, refer: bool, rng: random.Rand
             f"The data sets serve the tasks of {area[3].lower()}, such as planning services, making "
             f"decisions and compiling statistics (information resource {index})."),
         f"access_rights: {'PUBLIC' if index % 23 == 0 else 'RESTRICTED' if index % 7 == 0 else 'NON_PUBLIC'}\n",
+        "" if index % 23 == 0 else "access_basis: salassa\n",
         f"themes: [{', '.join(themes)}]\n",
         "subjects:\n" + "".join(f"  - {YSO}{s}\n" for s in subjects),
     ]
@@ -239,8 +243,8 @@ def resource_yaml(index: int, size: int, org: int, refer: bool, rng: random.Rand
                            None if j % 4 == 3 else f"{group[3]}: a data set of information resource {index}."))
         if broken and j == 0:
             out.append("    themes: []\n")
-        elif j % 3 == 1:
-            out.append(f"    themes: [{themes[0]}]\n")
+        else:  # a data set states its own themes; nothing is inherited from the resource
+            out.append(f"    themes: [{themes[0] if j % 3 == 1 else ', '.join(themes)}]\n")
         if j % 4 == 2:
             out.append(f"    keywords:\n      fi: [{group[1].lower()}]\n      sv: [{group[2].lower()}]\n")
         if j % 5 == 4 and not broken:

@@ -23,6 +23,8 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Search criteria by which documents can be searched",
     },
     "access": {"fi": "Julkisuus", "sv": "Offentlighet", "en": "Access rights"},
+    "controller": {"fi": "Rekisterinpitäjä", "sv": "Personuppgiftsansvarig", "en": "Controller"},
+    "period": {"fi": "Ajanjakso", "sv": "Tidsperiod", "en": "Period covered"},
     "contact": {
         "fi": "Yhteystiedot ja tietopyynnöt",
         "sv": "Kontaktuppgifter och informationsbegäran",

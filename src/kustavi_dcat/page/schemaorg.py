@@ -49,6 +49,7 @@ def resource_datasets(source: Source, iris: Iris, resource: Resource) -> list[Js
     """The information resource, then each of its data sets (as the DCAT catalogue lists them)."""
     whole = _dataset(source, iris, resource, str(iris.dataset(resource.id)), resource.title,
                      resource.description, resource.keywords)
+    whole.update(access(resource.access_rights))
     whole["hasPart"] = [{"@id": str(iris.dataset(d.id))} for d in resource.datasets]
     parts = [_part(source, iris, resource, d) for d in resource.datasets]
     return [whole, *parts]
@@ -57,13 +58,14 @@ def resource_datasets(source: Source, iris: Iris, resource: Resource) -> list[Js
 def _part(source: Source, iris: Iris, resource: Resource, record: DataSet) -> Json:
     node = _dataset(source, iris, resource, str(iris.dataset(record.id)), record.title, record.description,
                     resource.keywords.merged(record.keywords))
+    node.update(access(resource.access_of(record)[0]))
     node["isPartOf"] = {"@id": str(iris.dataset(resource.id))}
     return node
 
 
 def _dataset(source: Source, iris: Iris, resource: Resource, iri: str, title: LangText, description: LangText,
              keywords: LangList) -> Json:
-    """What a data set and its resource share: rights, publisher, place, language (as in ``mapping``)."""
+    """What a data set and its resource share: publisher, place, language (as in ``mapping``)."""
     node: Json = {
         "@type": "Dataset",
         "@id": iri,
@@ -78,7 +80,6 @@ def _dataset(source: Source, iris: Iris, resource: Resource, iri: str, title: La
     }
     if resource.custodian is not None:
         node["creator"] = organisation(iris, source.agent(resource.custodian))
-    node.update(access(resource.access_rights))
     return node
 
 

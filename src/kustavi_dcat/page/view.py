@@ -11,7 +11,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from kustavi_dcat.iris import Iris
-from kustavi_dcat.models import LangText, Source
+from kustavi_dcat.models import DataSet, LangText, Source
 from kustavi_dcat.page.labels import LABELS, LANGUAGE_NAMES
 from kustavi_dcat.page.schemaorg import access_right_label, catalog_jsonld
 
@@ -86,7 +86,8 @@ class Page:
             "languages": [(lang, PAGE_FILES[lang], LANGUAGE_NAMES[lang]) for lang in page_languages(self.source)],
             "rdf_links": RDF_LINKS, "iris": iris,
             "t": self.text, "plain": self.plain, "label": self.label, "anchor": self.anchor,
-            "system": systems.get, "access_label": self.access_label,
+            "system": systems.get, "access_label": self.access_label, "basis": self.source.access_basis,
+            "dataset_name": self.dataset_name,
             "jsonld": jsonld,
         }
 
@@ -110,6 +111,16 @@ class Page:
         """An IRI relative to the catalogue's base: the id of its section on the page."""
         base = self.source.catalog.base_iri
         return iri[len(base):] if iri.startswith(base) else iri
+
+    def dataset_name(self, dataset: DataSet) -> LangText:
+        """A data set's name under its resource: the page's own short title (``alternative``) where it has
+        one in this language, else the catalogue's title; Finnish (marked) when neither has this language."""
+        short = dataset.alternative
+        if short is not None and short.get(self.lang) is not None:
+            return short
+        if dataset.title.get(self.lang) is not None:
+            return dataset.title
+        return short or dataset.title
 
     def access_label(self, code: str) -> str:
         return access_right_label(code, self.lang)
