@@ -70,7 +70,11 @@ def test_known_cases() -> None:
     cases = {
         "henkilötunnus 131052-308T": True,
         "131052-308U": False,  # wrong check character
-        "x131052-308T": False,  # glued to a letter: not a code
+        "x131052-308T": True,  # glued to a letter: still a code
+        "131052-308tx": True,  # lower case, glued
+        "https://x.fi/asiakas131052%2D308T": True,  # percent-encoded dash in a URL path
+        "131052 \u2011 308 T": True,  # non-breaking hyphen and spaces
+        "131052308T": False,  # no century sign: not a code
         "131052-308T\nja 010101A123B": True,
         " ".join(["131052-308X"] * 30) + " 131052-308T": True,  # the valid one is the 31st code-shaped token
         "asianumero 2023/000123": False,
