@@ -33,8 +33,8 @@ minus sign, small em dash, small and fullwidth hyphen-minus (what word processor
 
 IGNORED = (
     r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\xad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f"
-    r"\u2000-\u200f\u2028-\u202f\u205f-\u206f\u2800\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0"
-    r"\U000e0000-\U000e0fff"
+    r"\u2000-\u200f\u2028-\u202f\u205f-\u2064\u2066-\u206f\u2800\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0"
+    r"\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef"
 )
 """Characters skipped between a code's characters (a regex class body): white space, soft hyphen,
 zero-width and direction marks, joiners, variation selectors, tags and blank letters, written as regex
