@@ -563,8 +563,8 @@ _EXACT_TAGS = frozenset(("fi", "sv", "en"))
 def _suspicious_subject(index: Index, subject: Node) -> bool:
     """Python twin of the Finnish profile's SPARQL target: a code-shaped value, or an inexact language tag.
 
-    As the target does, the values are joined with '|' and searched once (``hetu.looks_like``: normalised
-    as the shape normalises; '|' is kept by the normalisation, so a match never spans two values)."""
+    As the target does, the values are joined with '|' and searched once for ``hetu.CANDIDATE`` (which
+    holds no '|', so a match never spans two values)."""
     values = [o for objects in index.spo.get(subject, {}).values() for o in objects]
     if hetu.looks_like("|".join(cast(list[str], values))):  # terms are strings
         return True
@@ -572,23 +572,19 @@ def _suspicious_subject(index: Index, subject: Node) -> bool:
 
 
 def _suspicious_value(o: Node) -> bool:
-    """One value as that target reads it (the pattern has no space, so it never spans two joined values)."""
+    """One value as that target reads it (the pattern has no "|", so it never spans two joined values)."""
     if hetu.looks_like(str(o)):
         return True
     return isinstance(o, Literal) and bool(o.language) and o.language not in _EXACT_TAGS
 
 
 _FI_VALUES_TARGET = f"""
-    SELECT ?this WHERE {{
-        {{
-            SELECT ?this (GROUP_CONCAT(STR(?o); separator="|") AS ?values)
-                (GROUP_CONCAT(COALESCE(LANG(?o), ""); separator=" ") AS ?tags)
-            WHERE {{ ?this ?p ?o . }}
-            GROUP BY ?this
-        }}
-{hetu.sparql_normalising("?values", "?text")}
-        FILTER (REGEX(?text, "{hetu.CODE}") || REGEX(?tags, "(^| )(?!(fi|sv|en)( |$))[^ ]"))
-    }}
+    SELECT ?this WHERE {{ ?this ?p ?o . }}
+    GROUP BY ?this
+    HAVING (
+        REGEX(GROUP_CONCAT(STR(?o); separator="|"), {hetu.sparql_string(hetu.CANDIDATE)})
+        || REGEX(GROUP_CONCAT(COALESCE(LANG(?o), ""); separator=" "), "(^| )(?!(fi|sv|en)( |$))[^ ]")
+    )
 """
 
 

@@ -404,7 +404,8 @@ class _Parser:
 
 
 def _short(text: str, n: int = 60) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+    """A line quoted in a message: cut (never inside a personal identity code), then masked."""
+    return hetu.shorten(text, n)
 
 
 def parse_page(text: str, name: str) -> tuple[Page, list[Problem]]:

@@ -188,6 +188,9 @@ class Reader:
                 self.problem(key_node, path, "a key must be a plain word", "write it as `name: value`")
                 continue
             sub = f"{path}.{key}" if path else key
+            if hetu.contains(key) and key_node.start_mark.index not in self.flagged:
+                self.problem(key_node, sub, HETU_MESSAGE, HETU_HINT)  # spelt with escapes: the scan missed it
+                continue
             if key in out:
                 first = out[key].start_mark.line + 1
                 self.problem(key_node, sub, f"duplicate {noun} `{key}` (first given on line {first})",
