@@ -11,6 +11,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 from urllib.parse import unquote
@@ -407,3 +409,18 @@ def test_a_code_in_a_key_spelt_with_escapes_is_refused(src: Path, out: Path) -> 
     result = refused(src, out)
     assert any(int(m["line"]) == line and "henkilötunnus" in m.group(0) for m in problems(result)), result.stderr
     assert not leaks(result.output)
+
+
+def test_log_records_and_warnings_are_masked() -> None:
+    """What a library logs or warns reaches stderr masked, as the CLI sets logging up (a fresh process:
+    the test runner's own log capture would otherwise stand in for stderr)."""
+    script = (
+        "import logging, warnings\n"
+        "from kustavi_dcat.cli import _mask_logs\n"
+        "_mask_logs()\n"
+        f"logging.getLogger('rdflib.term').warning('Failed to convert Literal lexical form %r', 'x{CODE}')\n"
+        f"warnings.warn('odd value {CODE}y', UserWarning, stacklevel=1)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stderr.count(hetu.REDACTED) == 2, done.stderr
+    assert not leaks(done.stderr)

@@ -75,8 +75,19 @@ class _MaskCodes(logging.Filter):
 
 
 def _mask_logs() -> None:
-    """Every handler that can write a log line to the terminal masks codes first (warnings included)."""
-    logging.captureWarnings(True)
+    """Every handler that can write a log line to the terminal masks codes first; so do warnings."""
+    import warnings
+
+    from kustavi_dcat import hetu
+
+    if not getattr(warnings.formatwarning, "masks_codes", False):
+        plain = warnings.formatwarning
+
+        def formatwarning(*args: Any, **kwargs: Any) -> str:
+            return hetu.redact(plain(*args, **kwargs))
+
+        formatwarning.masks_codes = True  # type: ignore[attr-defined]
+        warnings.formatwarning = formatwarning
     for handler in (logging.lastResort, *logging.getLogger().handlers):
         if handler is not None and not any(isinstance(f, _MaskCodes) for f in handler.filters):
             handler.addFilter(_MaskCodes())
@@ -318,7 +329,7 @@ def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool,
         graph = read_catalogue(file)
         if not any(True for _ in graph.subjects(RDF.type, DCAT.Catalog)):
             # Nothing to check is no conformance: an empty or non-DCAT file must not pass a gate.
-            raise InvalidCatalogError(f"{file}: holds no dcat:Catalog, so it is not a DCAT-AP catalogue")
+            raise InvalidCatalogError(f"{shown(str(file))}: holds no dcat:Catalog, so it is not a DCAT-AP catalogue")
         report = check(graph)
     else:
         from kustavi_dcat.pipeline import map_source
