@@ -158,9 +158,10 @@ def _with_code_iri(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("fmt", ["text", "json"])
-def test_validate_masks_focus_node_iris(fmt: str, tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["validate", str(_with_code_iri(tmp_path)), "--format", fmt])
+@pytest.mark.parametrize(("fmt", "engine"), [("text", "fast"), ("json", "fast"), ("text", "pyshacl")])
+def test_validate_masks_focus_node_iris(fmt: str, engine: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(_with_code_iri(tmp_path)), "--format", fmt,
+                                       "--engine", engine])
     assert result.exit_code == 1, result.output
     assert hetu.REDACTED in result.output
     assert not leaks(result.output), result.output
@@ -177,6 +178,16 @@ def test_diff_masks_iris(fmt: str, tmp_path: Path) -> None:
     if fmt == "json":
         document = json.loads(result.stdout)
         assert any(hetu.REDACTED in e["iri"] for e in document["added"])
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_validate_finds_a_code_glued_into_a_title(engine: str, tmp_path: Path) -> None:
+    text = (OUTPUT / "catalog.ttl").read_text("utf-8")
+    path = tmp_path / "glued.ttl"
+    path.write_text(text.replace('"Hakemukset"@fi', f'"Hakemukset asiakas{CODE}x"@fi', 1), "utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path), "--engine", engine])
+    assert result.exit_code == 1, result.output
+    assert "henkilötunnus" in result.output and not leaks(result.output)
 
 
 # -- text valid in every format -------------------------------------------------------------------------
