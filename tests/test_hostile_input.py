@@ -158,6 +158,7 @@ def _with_code_iri(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("fmt", "engine"), [("text", "fast"), ("json", "fast"), ("text", "pyshacl")])
 def test_validate_masks_focus_node_iris(fmt: str, engine: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(_with_code_iri(tmp_path)), "--format", fmt,

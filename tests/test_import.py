@@ -29,7 +29,7 @@ from kustavi_dcat.loader import load
 from kustavi_dcat.models import Source
 from kustavi_dcat.pipeline import publish
 from kustavi_dcat.scaffold import FolderNotEmpty
-from tests.conftest import SEED, SOURCE, shared_or_skip
+from tests.conftest import SOURCE, seed_path, shared_or_skip
 
 DATA = Path(__file__).parent / "data" / "import"
 OWN_TEXT = DATA / "esimerkkila_sivistys.txt"
@@ -102,7 +102,7 @@ def facts(source: Source) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def seed_import(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _import(tmp_path_factory.mktemp("seed"), SEED, KUSTAVI)
+    return _import(tmp_path_factory.mktemp("seed"), seed_path(), KUSTAVI)
 
 
 def test_seed_round_trips_to_the_hand_written_facts(seed_import: Path) -> None:
@@ -114,7 +114,7 @@ def test_seed_round_trips_to_the_hand_written_facts(seed_import: Path) -> None:
 
 
 def test_seed_import_counts_every_item(tmp_path: Path) -> None:
-    records = records_from_text(SEED.read_text("utf-8"), SEED.name, KUSTAVI)
+    records = records_from_text(seed_path().read_text("utf-8"), seed_path().name, KUSTAVI)
     c = records.counts
     assert (c.resources, c.datasets, c.systems, c.search_criteria, c.cross_references) == (3, 22, 9, 2, 1)
     assert records.warnings == ()
@@ -128,7 +128,7 @@ def test_seed_import_publishes_a_valid_catalogue_carrying_every_line(seed_import
     graph = Graph().parse(tmp_path / "out" / "catalog.ttl")
     texts = {str(o) for o in graph.objects() if isinstance(o, Literal) and o.language == "fi"}
     missing = []
-    for line in split_lines(SEED.read_text("utf-8")):
+    for line in split_lines(seed_path().read_text("utf-8")):
         if line.text in TEMPLATE_HEADINGS or line.text in texts:
             continue
         name, description = split_system(line.text)
@@ -154,8 +154,8 @@ def test_seed_import_invents_nothing_the_text_does_not_say(seed_import: Path) ->
 
 
 def test_import_is_deterministic(tmp_path: Path) -> None:
-    a = _import(tmp_path, SEED, KUSTAVI, "a")
-    b = _import(tmp_path, SEED, KUSTAVI, "b")
+    a = _import(tmp_path, seed_path(), KUSTAVI, "a")
+    b = _import(tmp_path, seed_path(), KUSTAVI, "b")
     files_a = sorted(p.relative_to(a) for p in a.rglob("*.yaml"))
     assert files_a == sorted(p.relative_to(b) for p in b.rglob("*.yaml"))
     assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files_a)
@@ -468,7 +468,7 @@ def test_nothing_is_written_when_a_line_cannot_be_placed(tmp_path: Path) -> None
 
 def test_without_options_placeholders_stop_the_loader(tmp_path: Path) -> None:
     out = tmp_path / "src"
-    report = import_file(SEED, out, Options())
+    report = import_file(seed_path(), out, Options())
     assert len(report.placeholders) == 5
     with pytest.raises(SourceError) as caught:
         load(out)
@@ -480,7 +480,7 @@ def test_without_options_placeholders_stop_the_loader(tmp_path: Path) -> None:
 
 def test_filling_the_placeholders_gives_the_same_source_as_the_options(tmp_path: Path) -> None:
     out = tmp_path / "src"
-    import_file(SEED, out, Options(publisher_name="Kustavin kunta", homepage="https://www.kustavi.fi"))
+    import_file(seed_path(), out, Options(publisher_name="Kustavin kunta", homepage="https://www.kustavi.fi"))
     catalog = out / "catalog.yaml"
     catalog.write_text(catalog.read_text("utf-8")
                        .replace("https://example.invalid/tietovarannot/", "https://www.kustavi.fi/tietovarannot/")
@@ -500,7 +500,7 @@ def test_filling_the_placeholders_gives_the_same_source_as_the_options(tmp_path:
 ])
 def test_option_values_the_loader_would_refuse_are_usage_errors(tmp_path: Path, options: Options) -> None:
     with pytest.raises(KustaviError) as caught:
-        import_file(SEED, tmp_path / "out", options)
+        import_file(seed_path(), tmp_path / "out", options)
     assert caught.value.exit_code == 2
     assert not (tmp_path / "out").exists()
 
@@ -510,7 +510,7 @@ def test_a_non_empty_out_folder_is_refused(tmp_path: Path) -> None:
     out.mkdir()
     (out / "notes.txt").write_text("mine", "utf-8")
     with pytest.raises(FolderNotEmpty) as caught:
-        import_file(SEED, out, KUSTAVI)
+        import_file(seed_path(), out, KUSTAVI)
     assert caught.value.exit_code == 2
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
 
@@ -518,7 +518,7 @@ def test_a_non_empty_out_folder_is_refused(tmp_path: Path) -> None:
 def test_an_empty_out_folder_is_used(tmp_path: Path) -> None:
     out = tmp_path / "src"
     out.mkdir()
-    import_file(SEED, out, KUSTAVI)
+    import_file(seed_path(), out, KUSTAVI)
     assert len(load(out).resources) == 3
 
 

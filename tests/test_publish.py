@@ -16,6 +16,7 @@ from kustavi_dcat import publish as publish_module
 from kustavi_dcat.cli import main
 from kustavi_dcat.errors import OutputError
 from kustavi_dcat.namespaces import DCAT, DCATAPFI, DCT, RDF, VCARD
+from kustavi_dcat.page import PAGE_FILES
 from kustavi_dcat.pipeline import publish
 from kustavi_dcat.serialise import FORMATS
 from tests.conftest import ROOT, SOURCE, shared_or_skip
@@ -71,7 +72,7 @@ def test_python_dash_m_runs_the_same_cli(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "kustavi_dcat", "publish", "--source", str(SOURCE),
                            "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT, check=False)
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FORMATS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*FORMATS, *PAGE_FILES.values()])
 
 
 def test_four_files_are_one_graph(graphs: dict[str, Graph]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
@@ -80,6 +81,7 @@ fragments = st.one_of(
 texts = st.lists(fragments, min_size=1, max_size=8).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(texts, min_size=1, max_size=10))
 def test_rule_agrees_with_the_loader_check(batch: list[str]) -> None:

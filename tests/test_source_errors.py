@@ -471,6 +471,7 @@ def test_file_just_over_the_limit_is_refused(src: Path, out: Path) -> None:
     _one_file_problem(refused(src, out), big, "larger than")
 
 
+@pytest.mark.slow
 def test_deep_nesting_is_refused_with_its_place(src: Path, out: Path) -> None:
     deep = src / "resources" / "syva.yaml"
     deep.write_text("id: " + "[" * 50_000 + "]" * 50_000 + "\n")

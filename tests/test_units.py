@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import URIRef
 
-from benchmarks.synth import write_tree
 from kustavi_dcat import fastvalidate, pipeline, render, units
 from kustavi_dcat.errors import SourceError
 from kustavi_dcat.namespaces import DCAT, DCT, RDF
 from kustavi_dcat.triples import Triples
+from tests.support.synth import write_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = 80
@@ -170,6 +170,7 @@ def test_an_unresolved_reference_is_reported_as_the_loader_reports_it_even_with_
     assert [(p.file, p.field) for p in records.value.problems] == [(str(path), "search_criteria.criteria[0]")]
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(size=st.integers(20, 160), seed=st.integers(0, 10_000), broken=st.integers(0, 2))
 def test_records_and_whole_graph_agree_on_generated_national_sources(tmp_path: Path, size: int, seed: int,

@@ -146,3 +146,16 @@ def test_a_file_without_a_catalogue_does_not_pass(tmp_path: Path, text: str) -> 
     result = run(str(path))
     assert result.exit_code == 1, result.output
     assert "holds no dcat:Catalog" in result.output
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_a_title_tagged_FI_in_a_published_file_is_a_violation_for_both_engines(tmp_path: Path, engine: str) -> None:
+    """One data set's ``"Hakemukset"@fi`` retagged ``@FI`` while others keep ``@fi``: harvesters drop it."""
+    lines = (OUTPUT / "catalog.nt").read_text("utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith(f"<{DATA_SET}> <{DCT.title}>") and "@fi " in line)
+    lines[at] = lines[at].replace("@fi ", "@FI ")
+    path = tmp_path / "catalog.nt"
+    path.write_text("".join(lines), "utf-8")
+    result = run(str(path), "--engine", engine)
+    assert result.exit_code == 1, result.output
+    assert str(DATA_SET) in result.output and '"FI"' in result.output

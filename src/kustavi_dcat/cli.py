@@ -110,10 +110,13 @@ def main() -> None:
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
               help="Folder for the republish cache [default: .kustavi-cache beside --out].")
 @click.option("--no-cache", is_flag=True, help="Read and map every record again; keep no cache.")
+@click.option("--template-dir", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None,
+              help="Folder of your own page templates (e.g. base.html extending default/base.html) used "
+                   "before the shipped ones.")
 @user_errors
 def publish(source_dir: Path, out_dir: Path, quiet: bool, verbose: bool, cache_dir: Path | None,
-            no_cache: bool) -> None:
-    """Load, map, validate and write catalog.ttl, .jsonld, .rdf and .nt atomically."""
+            no_cache: bool, template_dir: Path | None) -> None:
+    """Load, map, validate and write catalog.ttl, .jsonld, .rdf, .nt and the index*.html pages atomically."""
     from kustavi_dcat.cache import default_dir
     from kustavi_dcat.pipeline import CatalogInvalid
     from kustavi_dcat.pipeline import publish as run
@@ -126,7 +129,7 @@ def publish(source_dir: Path, out_dir: Path, quiet: bool, verbose: bool, cache_d
     try:
         with Feedback.start(quiet, verbose) as feedback:
             cache = None if no_cache else (cache_dir if cache_dir is not None else default_dir(out_dir))
-            report = run(source_dir, out_dir, feedback.stage, cache_dir=cache)
+            report = run(source_dir, out_dir, feedback.stage, cache_dir=cache, template_dir=template_dir)
             feedback.report(report)
         for note in report.notes:
             say(f"warning: {note}", err=True)
@@ -271,7 +274,7 @@ def _echo_diff(result: Any, old: Path, new: Path) -> None:
 
 
 def _prefixed(iri: str) -> str:
-    from kustavi_dcat.diff import shorten
+    from kustavi_dcat.syntax import shorten
 
     short = shorten(iri)
     return short if short != iri else f"<{iri}>"

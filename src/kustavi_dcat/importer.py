@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from kustavi_dcat import characters, hetu
+from kustavi_dcat import characters, hetu, yamlnodes
 from kustavi_dcat.errors import KustaviError, Problem, SourceError
 from kustavi_dcat.scaffold import PLACEHOLDER_BASE_IRI, PLACEHOLDER_EMAIL, TODO, write_tree
 from kustavi_dcat.yamlnodes import EMAIL_RE, HETU_HINT, HETU_MESSAGE, iri_hint
@@ -556,16 +555,9 @@ def split_system(text: str) -> tuple[str, str | None]:
 
 _STATUTE = re.compile(r"(?<![\d/])(\d{1,4})/((?:18|19|20)\d{2})(?![\d/])")
 
-_FOLD = str.maketrans({"ä": "a", "ö": "o", "å": "a", "Ä": "a", "Ö": "o", "Å": "a"})
-
-
 def slug(text: str, max_len: int = 60) -> str:
-    """A readable identifier from a Finnish title: ä->a, ö->o, å->a, lower case, hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text.translate(_FOLD)).encode("ascii", "ignore").decode()
-    s = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(s) > max_len:
-        s = s[:max_len].rsplit("-", 1)[0] if "-" in s[:max_len] else s[:max_len]
-    return s
+    """A readable identifier from a Finnish title (``yamlnodes.slug``, the loader's own rule), cut to 60."""
+    return yamlnodes.slug(text, max_len)
 
 
 class _Ids:

@@ -136,7 +136,11 @@ def resource_files(root: Path) -> tuple[list[Path], list[Problem]]:
 
 
 def file_bytes(path: Path, problems: list[Problem]) -> bytes | None:
-    """A record file's bytes, or None with a problem (missing, a folder, a device, too large, ...)."""
+    """A record file's bytes, or None with a problem (missing, a folder, a device, too large, a link out of
+    the source folder, ...)."""
+    if path.is_symlink() and not _inside(path, _source_root(path)):
+        problems.append(Problem(str(path), 1, 1, "", *OUTSIDE))
+        return None
     return _bytes(path, str(path), problems)
 
 
@@ -300,15 +304,12 @@ def _parse(name: str, data: bytes | None, problems: list[Problem]) -> _File | No
     return _File(name, node, flagged, tuple(problems[before:]))
 
 
-def _bytes(path: Path, name: str, problems: list[Problem]) -> bytes | None:
+def _bytes(path: Path, name: str, problems: list[Problem]) -> bytes | None:  # noqa: C901 -- one refusal per kind of unreadable file, each with its own message
     """The file's bytes, refusing folders, devices, link loops and oversized files before reading."""
 
     def fail(message: str, hint: str) -> None:
         problems.append(Problem(name, 1, 1, "", message, hint))
 
-    if path.is_symlink() and not _inside(path, _source_root(path)):
-        fail(*OUTSIDE)
-        return None
     try:
         info = path.stat()
     except FileNotFoundError:

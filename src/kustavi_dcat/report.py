@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from kustavi_dcat import hetu
-from kustavi_dcat.diff import shorten
 from kustavi_dcat.namespaces import ADFI, PREFIXES
+from kustavi_dcat.syntax import shorten
 from kustavi_dcat.validate import Report, Result
 
 _PREFIXES: tuple[tuple[str, str], ...] = (

@@ -148,9 +148,12 @@ def validate_graph(graph: Graph, origins: Mapping[URIRef, Origin] | None = None)
                                   inplace=True)
     if not isinstance(report, Graph):  # pyshacl could not run a shape (a defect in shapes/, not in the data)
         raise RuntimeError(f"the SHACL shapes could not be run: {report}")
-    origins = origins or {}
-    results = [_result(report, r, origins) for r in report.objects(None, SH.result)]
-    return Report(tuple(sorted(results, key=Result.sort_key)))
+    return Report(tuple(sorted(results_of(report, origins or {}), key=Result.sort_key)))
+
+
+def results_of(report: Graph, origins: Mapping[URIRef, Origin]) -> list[Result]:
+    """The results of a pyshacl report graph as data, values and messages redacted."""
+    return [_result(report, r, origins) for r in report.objects(None, SH.result)]
 
 
 def _result(report: Graph, node: Node, origins: Mapping[URIRef, Origin]) -> Result:

@@ -109,10 +109,17 @@ def suggest(word: str, options: Iterable[str]) -> str | None:
     return by_lower[close[0]] if close else None
 
 
-def slug(text: str) -> str:
-    """An identifier made from ``text``: lower case a-z and digits joined by single hyphens."""
+def slug(text: str, max_len: int | None = None) -> str:
+    """An identifier made from ``text`` (``ID_RE``): lower case a-z and digits joined by single hyphens.
+
+    Letters lose their marks (ä -> a, ö -> o, å -> a); a slug longer than ``max_len`` is cut at the last
+    hyphen that fits (or at ``max_len`` when there is none).
+    """
     plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode("ascii")
-    return "-".join(re.findall(r"[a-z0-9]+", plain))
+    s = "-".join(re.findall(r"[a-z0-9]+", plain))
+    if max_len is not None and len(s) > max_len:
+        s = s[:max_len].rsplit("-", 1)[0] if "-" in s[:max_len] else s[:max_len]
+    return s
 
 
 def short(value: str, limit: int = 60) -> str:
@@ -166,7 +173,7 @@ class Reader:
 
     # -- structure -------------------------------------------------------------------------------
 
-    def mapping(
+    def mapping(  # noqa: C901 -- one check per kind of key problem, all collected
         self, node: Node, path: str, required: Iterable[str], optional: Iterable[str] = (),
         noun: str = "key", note: str = "",
     ) -> dict[str, Node] | None:

@@ -1,6 +1,6 @@
 """Write a deterministic synthetic source tree of N datasets, in the project's own source format.
 
-    python benchmarks/synth.py N DIR [--broken K] [--seed S]
+    python tests/support/synth.py N DIR [--broken K] [--seed S]
 
 The tree looks like a national aggregator's: many organisations (one agent and one description page,
 i.e. section, each), information resources of 4-10 data sets, information systems (some shared between
@@ -113,7 +113,7 @@ def org_slug(k: int) -> str:
 
 def catalog_yaml(plan: Plan) -> str:
     out = [
-        "# Synthetic national catalogue for benchmarks (benchmarks/synth.py): every name is made up.\n",
+        "# Synthetic national catalogue for benchmarks (tests/support/synth.py): every name is made up.\n",
         "catalog:\n  id: kansallinen\n",
         f"  base_iri: {BASE_IRI}\n",
         "  title:\n" + langs(4, "Julkisen hallinnon tietovarannot (synteettinen)",
@@ -176,7 +176,7 @@ def catalog_yaml(plan: Plan) -> str:
     return "".join(out)
 
 
-def resource_yaml(index: int, size: int, org: int, refer: bool, rng: random.Random, broken: bool) -> str:
+def resource_yaml(index: int, size: int, org: int, refer: bool, rng: random.Random, broken: bool) -> str:  # noqa: C901 -- one branch per optional field of a generated record
     """One information resource record with ``size`` data sets."""
     area = AREAS[index % len(AREAS)]
     rid = f"r{index:06d}-{area[0]}"
