@@ -277,8 +277,9 @@ class Reader:
                          "harvester would read nothing")
             return None
         if characters.blank(value):
-            self.problem(node, path, "text is empty: it holds only invisible characters "
-                         f"(`{characters.shown(value[:20])}`)", "write the text, or remove the key")
+            shown = " ".join(f"U+{ord(ch):04X}" for ch in value[:8]) + (" ..." if len(value) > 8 else "")
+            self.problem(node, path, f"text is empty: it holds only invisible characters ({shown})",
+                         "write the text, or remove the key")
             return None
         if PLACEHOLDER_RE.search(value):
             self.problem(node, path, f"`{short(value)}` is a placeholder still to be filled in",
