@@ -56,6 +56,7 @@ def _percent(ch: str) -> str:
 
 _LETTERS = sorted(set(CHECK_CHARACTERS + CENTURY_SIGNS) - set("0123456789+-"))
 
+
 def _escaped(chars: str) -> str:
     """A regex alternative (no groups) for any of ``chars`` percent-encoded, in either case."""
     return "|".join(_percent(ch).replace("%(", "%(?:") for ch in chars)
@@ -103,7 +104,7 @@ def check_character(birth: str, individual: str) -> str:
 
 
 def valid(code: str) -> bool:
-    """Whether an 11-character normalised ``code`` has a plausible day and month and its check character."""
+    """Whether an 11-character canonical ``code`` has a plausible day and month and its check character."""
     day, month = int(code[0:2]), int(code[2:4])
     return 1 <= day <= 31 and 1 <= month <= 12 and check_character(code[:6], code[7:10]) == code[10]
 
