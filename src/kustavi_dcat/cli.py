@@ -5,6 +5,7 @@ Every command turns ``KustaviError`` into its message on stderr and its exit cod
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -30,25 +31,73 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except KustaviError as exc:
-            click.echo(exc.message, err=True)
+            say(exc.message, err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            say("interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # a defect: say so, with its own exit code, never as "invalid catalogue"
-            click.echo(f"internal error: {type(exc).__name__}: {exc}\nThis is a defect in kustavi-dcat: please "
-                       "report it with the command you ran and `kustavi-dcat --version`.", err=True)
+            say(f"internal error: {type(exc).__name__}: {shown(str(exc))}\nThis is a defect in kustavi-dcat: please "
+                "report it with the command you ran and `kustavi-dcat --version`.", err=True)
             sys.exit(EXIT_INTERNAL)
 
     return wrapper  # type: ignore[return-value]
+
+
+def say(text: str, err: bool = False) -> None:
+    """Print ``text`` with every personal identity code masked: the last check before a terminal or log.
+
+    Truncation and escaping are decided before (``hetu.shorten``, ``characters.shown``), never after."""
+    from kustavi_dcat import hetu
+
+    click.echo(hetu.redact(text), err=err)
+
+
+def shown(text: str) -> str:
+    """``text`` on one line, masked, control characters escaped (a file name, an exception's words)."""
+    from kustavi_dcat.errors import shown_path
+
+    return shown_path(text)
+
+
+class _MaskCodes(logging.Filter):
+    """Masks personal identity codes in every log record a library writes (rdflib quotes literals)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from kustavi_dcat import hetu
+
+        record.msg, record.args = hetu.redact(record.getMessage()), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = hetu.redact(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+def _mask_logs() -> None:
+    """Every handler that can write a log line to the terminal masks codes first; so do warnings."""
+    import warnings
+
+    from kustavi_dcat import hetu
+
+    if not getattr(warnings.formatwarning, "masks_codes", False):
+        plain = warnings.formatwarning
+
+        def formatwarning(*args: Any, **kwargs: Any) -> str:
+            return hetu.redact(plain(*args, **kwargs))
+
+        formatwarning.masks_codes = True  # type: ignore[attr-defined]
+        warnings.formatwarning = formatwarning
+    for handler in (logging.lastResort, *logging.getLogger().handlers):
+        if handler is not None and not any(isinstance(f, _MaskCodes) for f in handler.filters):
+            handler.addFilter(_MaskCodes())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kustavi-dcat")
 def main() -> None:
     """Publish a description of information resources (Act 906/2019, s. 28) as DCAT-AP 3.0.1."""
+    _mask_logs()
 
 
 @main.command()
@@ -83,20 +132,20 @@ def publish(source_dir: Path, out_dir: Path, quiet: bool, verbose: bool, cache_d
             report = run(source_dir, out_dir, feedback.stage, cache_dir=cache, template_dir=template_dir)
             feedback.report(report)
         for note in report.notes:
-            click.echo(f"warning: {note}", err=True)
+            say(f"warning: {note}", err=True)
     except CatalogInvalid as exc:
         # Violations only: they are what blocks publishing; `validate` lists the warnings too.
-        click.echo(render_text(Report(exc.report.violations)), err=True)
+        say(render_text(Report(exc.report.violations)), err=True)
         if exc.report.warnings:
-            click.echo(f"({len(exc.report.warnings)} warnings not shown: `kustavi-dcat validate` lists them.)",
+            say(f"({len(exc.report.warnings)} warnings not shown: `kustavi-dcat validate` lists them.)",
                        err=True)
         raise
     if quiet:
         return
     for path in report.written:
-        click.echo(f"wrote {path}")
+        say(f"wrote {shown(str(path))}")
     c = report.counts
-    click.echo(f"{c.catalogs} catalogues, {c.datasets} datasets, {c.services} data services, "
+    say(f"{c.catalogs} catalogues, {c.datasets} datasets, {c.services} data services, "
                f"{c.triples} triples")
 
 
@@ -125,16 +174,16 @@ def import_(text: Path, out_dir: Path, base_iri: str | None, publisher_name: str
     options = Options(base_iri, publisher_name, email, homepage, municipality_code, municipality_name, access_basis)
     report = import_file(text, out_dir, options)
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        say(f"warning: {warning}", err=True)
     for path in report.written:
-        click.echo(f"wrote {path}")
+        say(f"wrote {shown(str(path))}")
     c = report.counts
-    click.echo(f"{c.resources} information resources, {c.datasets} data sets, {c.systems} systems, "
+    say(f"{c.resources} information resources, {c.datasets} data sets, {c.systems} systems, "
                f"{c.search_criteria} search criteria, {c.cross_references} cross-references")
     if report.placeholders:
-        click.echo(f"to fill in before publishing (placeholders in {out_dir / 'catalog.yaml'}):")
+        say(f"to fill in before publishing (placeholders in {out_dir / 'catalog.yaml'}):")
         for item in report.placeholders:
-            click.echo(f"  - {item}")
+            say(f"  - {item}")
 
 
 @main.command()
@@ -145,8 +194,8 @@ def init(directory: Path) -> None:
     from kustavi_dcat.scaffold import scaffold
 
     for path in scaffold(directory):
-        click.echo(f"wrote {path}")
-    click.echo("Fill in every value that starts with TODO or uses example.invalid; "
+        say(f"wrote {shown(str(path))}")
+    say("Fill in every value that starts with TODO or uses example.invalid; "
                f"`kustavi-dcat publish --source {directory}` lists the ones left.")
 
 
@@ -169,10 +218,10 @@ def serve(out_dir: Path, host: str, port: int, page_size: int, public_url: str |
 
     server = build_server(out_dir, host, port, page_size, quiet, public_url)
     site = server.site
-    click.echo(f"Serving {out_dir} at {server.url} ({len(site.resources)} resources, "
+    say(f"Serving {shown(str(out_dir))} at {server.url} ({len(site.resources)} resources, "
                f"{site.paging.pages} page(s) of {page_size} datasets); Ctrl-C stops.")
     serve_until_stopped(server)
-    click.echo("Stopped.")
+    say("Stopped.")
 
 
 @main.command("diff")
@@ -190,12 +239,13 @@ def diff_(old: Path, new: Path, fmt: str) -> None:
     import json
 
     from kustavi_dcat.diff import diff_files
+    from kustavi_dcat.report import masked
 
     result = diff_files(old, new)
     if fmt == "json":
         counts = {"added": len(result.added), "removed": len(result.removed), "changed": len(result.changed)}
-        document = {"old": str(old), "new": str(new), "counts": counts, **result.to_json()}
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True))
+        document = masked({"old": str(old), "new": str(new), "counts": counts, **result.to_json()})
+        say(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True))
     else:
         _echo_diff(result, old, new)
     sys.exit(0 if result.equal else 1)
@@ -203,27 +253,27 @@ def diff_(old: Path, new: Path, fmt: str) -> None:
 
 def _echo_diff(result: Any, old: Path, new: Path) -> None:
     """The diff for a person: each subject with its kind, Finnish title and IRI; changed values as -/+."""
-    click.echo(f"old: {old}")
-    click.echo(f"new: {new}")
+    say(f"old: {shown(str(old))}")
+    say(f"new: {shown(str(new))}")
     if result.equal:
-        click.echo("No differences: both files hold the same catalogue.")
+        say("No differences: both files hold the same catalogue.")
         return
     sections = (("Added", "+", "green", result.added), ("Removed", "-", "red", result.removed),
                 ("Changed", "~", "yellow", result.changed))
     for heading, mark, colour, entities in sections:
         if not entities:
             continue
-        click.echo(f"\n{heading} ({len(entities)})")
+        say(f"\n{heading} ({len(entities)})")
         for entity in entities:
             title = f"  {entity.title}" if entity.title else ""
-            click.echo(click.style(f"  {mark} {entity.kind}{title}", fg=colour) + f"  <{entity.iri}>")
+            say(click.style(f"  {mark} {entity.kind}{title}", fg=colour) + f"  <{entity.iri}>")
             for change in entity.changes:
-                click.echo(f"      {_prefixed(change.property)}")
+                say(f"      {_prefixed(change.property)}")
                 lines = [(v.language, 0, v, "-", "red") for v in change.removed]
                 lines += [(v.language, 1, v, "+", "green") for v in change.added]
                 for _, _, value, sign, tint in sorted(lines):  # a text's old and new value side by side
-                    click.echo(click.style(f"        {sign} {_value_text(value)}", fg=tint))
-    click.echo(f"\n{len(result.added)} added, {len(result.removed)} removed, {len(result.changed)} changed.")
+                    say(click.style(f"        {sign} {_value_text(value)}", fg=tint))
+    say(f"\n{len(result.added)} added, {len(result.removed)} removed, {len(result.changed)} changed.")
 
 
 def _prefixed(iri: str) -> str:
@@ -285,7 +335,7 @@ def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool,
         graph = read_catalogue(file)
         if not any(True for _ in graph.subjects(RDF.type, DCAT.Catalog)):
             # Nothing to check is no conformance: an empty or non-DCAT file must not pass a gate.
-            raise InvalidCatalogError(f"{file}: holds no dcat:Catalog, so it is not a DCAT-AP catalogue")
+            raise InvalidCatalogError(f"{shown(str(file))}: holds no dcat:Catalog, so it is not a DCAT-AP catalogue")
         report = check(graph)
     else:
         from kustavi_dcat.pipeline import map_source
@@ -294,6 +344,6 @@ def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool,
         # As publish does: the compiled checks index the mapped triples; pyshacl needs an rdflib graph.
         report = (validate_fast(mapped.triples, mapped.origins) if engine == "fast"
                   else validate_graph(mapped.graph, mapped.origins))
-    click.echo(render_json(report, strict) if fmt == "json" else render_text(report, strict))
+    say(render_json(report, strict) if fmt == "json" else render_text(report, strict))
     if report.fails(strict):
         sys.exit(EXIT_INVALID)

@@ -89,7 +89,8 @@ class Entity:
     changes: tuple[PropertyChange, ...] = ()
 
     def to_json(self, with_changes: bool) -> dict[str, Any]:
-        out: dict[str, Any] = {"iri": self.iri, "kind": self.kind, "title": self.title}
+        # The IRI masked as every value is: a code in an IRI's path is as personal as one in a title.
+        out: dict[str, Any] = {"iri": hetu.redact(self.iri), "kind": self.kind, "title": self.title}
         if with_changes:
             out["properties"] = [c.to_json() for c in self.changes]
         return out

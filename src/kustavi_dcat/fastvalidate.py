@@ -33,8 +33,8 @@ from rdflib.collection import Collection as RdfList
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
+from kustavi_dcat import hetu, validate
 from kustavi_dcat import namespaces as ns_module
-from kustavi_dcat import validate
 from kustavi_dcat.models import Origin
 from kustavi_dcat.namespaces import RDF, RDFS, XSD
 from kustavi_dcat.triples import Triples
@@ -599,33 +599,32 @@ def _max_length(n: int) -> Callable[[Index, Node], bool]:
 
 TargetTwin = Callable[[Index, Node], bool]
 
-_CODE_SHAPED = re.compile(r"[0-9]{6}[-+A-FU-Y][0-9]{3}[0-9A-Y]")
 _EXACT_TAGS = frozenset(("fi", "sv", "en"))
 
 
 def _suspicious_subject(index: Index, subject: Node) -> bool:
     """Python twin of the Finnish profile's SPARQL target: a code-shaped value, or an inexact language tag.
 
-    As the target does, the values are joined with spaces and searched once (the pattern has no space,
-    so it never spans two values)."""
+    As the target does, the values are joined with '|' and searched once for ``hetu.CANDIDATE`` (which
+    holds no '|', so a match never spans two values)."""
     values = [o for objects in index.spo.get(subject, {}).values() for o in objects]
-    if _CODE_SHAPED.search(" ".join(cast(list[str], values))) is not None:  # terms are strings
+    if hetu.looks_like("|".join(cast(list[str], values))):  # terms are strings
         return True
     return any(isinstance(o, Literal) and o.language and o.language not in _EXACT_TAGS for o in values)
 
 
 def _suspicious_value(o: Node) -> bool:
-    """One value as that target reads it (the pattern has no space, so it never spans two joined values)."""
-    if _CODE_SHAPED.search(str(o)) is not None:
+    """One value as that target reads it (the pattern has no "|", so it never spans two joined values)."""
+    if hetu.looks_like(str(o)):
         return True
     return isinstance(o, Literal) and bool(o.language) and o.language not in _EXACT_TAGS
 
 
-_FI_VALUES_TARGET = """
-    SELECT ?this WHERE { ?this ?p ?o . }
+_FI_VALUES_TARGET = f"""
+    SELECT ?this WHERE {{ ?this ?p ?o . }}
     GROUP BY ?this
     HAVING (
-        REGEX(GROUP_CONCAT(STR(?o); separator=" "), "[0-9]{6}[-+A-FU-Y][0-9]{3}[0-9A-Y]")
+        REGEX(GROUP_CONCAT(STR(?o); separator="|"), {hetu.sparql_string(hetu.CANDIDATE)})
         || REGEX(GROUP_CONCAT(COALESCE(LANG(?o), ""); separator=" "), "(^| )(?!(fi|sv|en)( |$))[^ ]")
     )
 """

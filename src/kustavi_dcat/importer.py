@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from kustavi_dcat import hetu, yamlnodes
+from kustavi_dcat import characters, hetu, yamlnodes
 from kustavi_dcat.errors import KustaviError, Problem, SourceError
 from kustavi_dcat.scaffold import PLACEHOLDER_BASE_IRI, PLACEHOLDER_EMAIL, TODO, write_tree
 from kustavi_dcat.yamlnodes import EMAIL_RE, HETU_HINT, HETU_MESSAGE, iri_hint
@@ -403,7 +403,8 @@ class _Parser:
 
 
 def _short(text: str, n: int = 60) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+    """A line quoted in a message: cut (never inside a personal identity code), masked, then escaped."""
+    return characters.shown(hetu.shorten(text, n))
 
 
 def parse_page(text: str, name: str) -> tuple[Page, list[Problem]]:

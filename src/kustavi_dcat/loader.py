@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from kustavi_dcat import vocab
+from kustavi_dcat import hetu, vocab
 from kustavi_dcat.errors import Problem, SourceError
 from kustavi_dcat.models import (
     LANGUAGES,
@@ -46,6 +46,7 @@ from kustavi_dcat.yamlnodes import (
     Node,
     Reader,
     compose,
+    first_alias,
     mask_personal_codes,
     personal_codes,
     short,
@@ -57,6 +58,9 @@ RESOURCES_DIR = "resources"
 MAX_FILE_BYTES = 1024 * 1024
 """A record is a few kilobytes; anything this large is a mistake, refused before it is read or parsed,
 so a wrong file costs neither time nor memory."""
+MAX_SOURCE_BYTES = 1024 * 1024 * 1024
+"""All resource files together: a national source of a hundred thousand records is a few hundred
+megabytes; more is refused before anything is read, naming the folder, instead of exhausting memory."""
 MAX_DEPTH = 64
 """Records nest a few levels deep; deeper nesting is refused instead of exhausting the parser's stack."""
 LINE_SEPARATORS = {"\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR", "\x85": "NEXT LINE"}
@@ -136,7 +140,11 @@ def resource_files(root: Path) -> tuple[list[Path], list[Problem]]:
 
 
 def file_bytes(path: Path, problems: list[Problem]) -> bytes | None:
-    """A record file's bytes, or None with a problem (missing, a folder, a device, too large, ...)."""
+    """A record file's bytes, or None with a problem (missing, a folder, a device, too large, a link out of
+    the source folder, ...)."""
+    if path.is_symlink() and not _inside(path, _source_root(path)):
+        problems.append(Problem(str(path), 1, 1, "", *OUTSIDE))
+        return None
     return _bytes(path, str(path), problems)
 
 
@@ -165,22 +173,42 @@ def checked(head: Read, reads: list[Read], problems: list[Problem]) -> Source:
 
 
 def _check_root(root: Path) -> None:
-    """Refuse a missing, non-folder or empty source at once: there is nothing else to report."""
+    """Refuse a missing, unreadable, non-folder or empty source at once: there is nothing else to report."""
     name = str(root)
-    if not root.exists():
-        raise SourceError([Problem(name, 1, 1, "", "the source folder does not exist",
-                                   "give an existing folder with --source, or run `kustavi-dcat init DIR`")])
-    if not root.is_dir():
-        raise SourceError([Problem(name, 1, 1, "", "the source is not a folder",
-                                   "give the folder that holds catalog.yaml with --source")])
-    if not any(p for p in root.iterdir() if not p.name.startswith(".")):
-        raise SourceError([Problem(name, 1, 1, "", "the source folder is empty",
-                                   "give the folder that holds catalog.yaml, or run `kustavi-dcat init DIR` "
-                                   "to start one")])
+
+    def refuse(message: str, hint: str) -> SourceError:
+        return SourceError([Problem(name, 1, 1, "", message, hint)])
+
+    if hetu.contains(name):
+        raise refuse("the folder's name holds a personal identity code (henkilötunnus)",
+                     "rename the folder: a name is copied into every message and log")
+    try:
+        if not root.exists():
+            raise refuse("the source folder does not exist",
+                         "give an existing folder with --source, or run `kustavi-dcat init DIR`")
+        if not root.is_dir():
+            raise refuse("the source is not a folder", "give the folder that holds catalog.yaml with --source")
+        empty = not any(p for p in root.iterdir() if not p.name.startswith("."))
+    except OSError as exc:
+        raise refuse(f"the source folder cannot be read ({exc.strerror or exc})",
+                     "check that you may open and list it (permissions r and x)") from exc
+    if empty:
+        raise refuse("the source folder is empty",
+                     "give the folder that holds catalog.yaml, or run `kustavi-dcat init DIR` to start one")
 
 
 def _resource_files(root: Path, problems: list[Problem]) -> list[Path]:
     folder = root / RESOURCES_DIR
+    try:
+        return _listed(root, folder, problems)
+    except OSError as exc:
+        problems.append(Problem(str(folder), 1, 1, "", f"the folder cannot be read ({exc.strerror or exc})",
+                                "check that you may open and list it (permissions r and x)"))
+        return []
+
+
+def _listed(root: Path, folder: Path, problems: list[Problem]) -> list[Path]:
+    """The ``.yaml`` files of ``resources/``, with a problem for each other entry and for the folder."""
     if not folder.exists() and not folder.is_symlink():
         # Publishing without resources would empty the portal's copy at the next harvest: refuse it.
         close = difflib.get_close_matches(RESOURCES_DIR, [p.name for p in root.iterdir()], n=1, cutoff=0.6)
@@ -194,9 +222,16 @@ def _resource_files(root: Path, problems: list[Problem]) -> list[Path]:
         problems.append(Problem(str(folder), 1, 1, "", "`resources` must be a folder",
                                 "move the file away and create a folder `resources/` for resource records"))
         return []
+    if folder.is_symlink() and not _inside(folder, root):
+        problems.append(Problem(str(folder), 1, 1, "", OUTSIDE[0].replace("file", "folder"), OUTSIDE[1]))
+        return []
     files = []
     for path in sorted(folder.iterdir()):
-        if path.suffix in (".yaml", ".yml"):
+        if hetu.contains(path.name):
+            problems.append(Problem(str(path), 1, 1, "", "the file name holds a personal identity code "
+                                    "(henkilötunnus)", "rename the file: a name is copied into every message, "
+                                    "log and cache"))
+        elif path.suffix in (".yaml", ".yml"):
             files.append(path)
         elif not path.name.startswith("."):
             problems.append(Problem(str(path), 1, 1, "", "not a YAML record (the name must end in .yaml)",
@@ -206,7 +241,45 @@ def _resource_files(root: Path, problems: list[Problem]) -> list[Path]:
                                 "no information resources",
                                 "add one .yaml file per information resource (`kustavi-dcat init DIR` writes an "
                                 "example)"))
+    _total_size(folder, files, problems)
     return files
+
+
+def _total_size(folder: Path, files: list[Path], problems: list[Problem]) -> None:
+    """A problem naming ``folder`` when its records together exceed ``MAX_SOURCE_BYTES`` (a file larger
+    than ``MAX_FILE_BYTES`` is not counted: it is refused on its own)."""
+    total = 0
+    for path in files:
+        try:
+            size = path.lstat().st_size
+        except OSError:
+            continue  # reported when the file is read
+        total += size if size <= MAX_FILE_BYTES else 0
+        if total > MAX_SOURCE_BYTES:
+            problems.append(Problem(str(folder), 1, 1, "", f"the records together are larger than "
+                                    f"{MAX_SOURCE_BYTES // 1024 ** 2} MiB; nothing was read",
+                                    "check that this is the right folder: records are a few kilobytes each"))
+            files.clear()
+            return
+
+
+OUTSIDE = ("is a link to a file outside the source folder; it was not read",
+           "put the record itself in the source folder instead of a link to it")
+"""A link is followed only within the source folder: a record is never read from elsewhere."""
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, with every link followed, is within ``root`` (itself resolved). A link loop counts
+    as inside: reading it then reports the loop, and nothing outside is reached."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return True
+
+
+def _source_root(path: Path) -> Path:
+    """The source folder of a record file: the parent of ``catalog.yaml`` and of ``resources/``."""
+    return path.parent.parent if path.parent.name == RESOURCES_DIR else path.parent
 
 
 def _parse(name: str, data: bytes | None, problems: list[Problem]) -> _File | None:
@@ -221,6 +294,12 @@ def _parse(name: str, data: bytes | None, problems: list[Problem]) -> _File | No
     if text is None:
         return None
     text = _line_separators(text.replace("\r\n", "\n"), name, problems)
+    if (alias := first_alias(text)) is not None:
+        # Refused before composing: each alias is a copy, and a megabyte of them asks for gigabytes.
+        problems.append(Problem(name, *alias, "", "a YAML alias (`*name`) is here; records do not use aliases",
+                                "write the value out in full where it is needed, and remove the anchor (`&name`)"))
+        problems.extend(personal_codes(name, text, None)[0])
+        return None
     node = _compose(text, name, problems)
     found, flagged = personal_codes(name, text, node)
     problems.extend(found)
