@@ -30,7 +30,7 @@ from tests.test_source_errors import VARHAIS, position, problems, publish, refus
 CODE = "131052-308T"
 """A checksum-valid code (the Population Register Centre's own example)."""
 
-TITLE = "      fi: Hakemukset\n"
+TITLE = "      fi: Hakemukset – Kustavin varhaiskasvatus\n"
 """A data-set title in ``VARHAIS``, a place for a text."""
 
 
