@@ -56,3 +56,17 @@ def source_copy(tmp_path: Path) -> Iterator[Path]:
     target = tmp_path / "source"
     shutil.copytree(SOURCE, target)
     yield target
+
+
+@pytest.fixture()
+def src(source_copy: Path) -> Path:
+    """A writable copy of the Kustavi source (the short name the source-problem tests use)."""
+    return source_copy
+
+
+@pytest.fixture()
+def out(tmp_path: Path) -> Path:
+    """An output folder pre-filled with the real published files, to check a refusal leaves them as they are."""
+    folder = tmp_path / "output"
+    shutil.copytree(OUTPUT, folder)
+    return folder
