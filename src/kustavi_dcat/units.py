@@ -568,7 +568,10 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     for process in processes:
         if process.is_alive():
             process.kill()
-    pool.shutdown(wait=True, cancel_futures=True)
+    try:
+        pool.shutdown(wait=False, cancel_futures=True)
+    except RuntimeError:  # its manager thread never started (e.g. out of memory): nothing to stop there
+        pass
     for process in processes:
         process.join()
 

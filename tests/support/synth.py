@@ -1,6 +1,6 @@
 """Write a deterministic synthetic source tree of N datasets, in the project's own source format.
 
-    python tests/support/synth.py N DIR [--broken K] [--seed S]
+    python tests/support/synth.py N DIR [--broken K] [--seed S] [--per-resource LOW-HIGH]
 
 The tree looks like a national aggregator's: many organisations (one agent and one description page,
 i.e. section, each), information resources of 4-10 data sets, information systems (some shared between
@@ -12,7 +12,11 @@ concepts) are the real ones the project accepts, so the tree passes ``loader.loa
 ``--broken K`` makes K information resources break rules of the Finnish profile on purpose (no
 information systems, no search criteria, a data set without any theme), for tests of the gate.
 
-The same N, K and seed always give byte-identical files.
+``--per-resource 1-1`` gives each information resource a single data set: twice as many resource files
+for the same N as the usual 4-10, to measure how publishing scales with the number of files (100,000
+files: ``N=200000``).
+
+The same N, K, seed and sizes always give byte-identical files.
 """
 
 from __future__ import annotations
@@ -76,9 +80,9 @@ class Plan:
     organisations: int
 
     @classmethod
-    def of(cls, n: int, rng: random.Random) -> Plan:
+    def of(cls, n: int, rng: random.Random, per_resource: tuple[int, int] = DATASETS_PER_RESOURCE) -> Plan:
         """Sizes so that resources plus their data sets are exactly ``n`` datasets (each is a dcat:Dataset)."""
-        low, high = DATASETS_PER_RESOURCE
+        low, high = per_resource
         if n < low + 1:
             raise ValueError(f"N must be at least {low + 1}")
         sizes: list[int] = []
@@ -254,10 +258,11 @@ def resource_yaml(index: int, size: int, org: int, refer: bool, rng: random.Rand
     return "".join(out)
 
 
-def write_tree(n: int, folder: Path, broken: int = 0, seed: int = 906) -> int:
+def write_tree(n: int, folder: Path, broken: int = 0, seed: int = 906,
+               per_resource: tuple[int, int] = DATASETS_PER_RESOURCE) -> int:
     """Write the tree; returns the number of information resources. ``folder`` is created or refilled."""
     rng = random.Random(f"{seed}:{n}")
-    plan = Plan.of(n, rng)
+    plan = Plan.of(n, rng, per_resource)
     resources = folder / "resources"
     resources.mkdir(parents=True, exist_ok=True)
     for old in resources.glob("*.yaml"):
@@ -282,8 +287,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--broken", type=int, default=0, help="resources that break the Finnish profile")
     parser.add_argument("--seed", type=int, default=906)
+    parser.add_argument("--per-resource", default="{}-{}".format(*DATASETS_PER_RESOURCE),
+                        help="data sets per information resource, LOW-HIGH")
     args = parser.parse_args(argv)
-    count = write_tree(args.n, args.folder, args.broken, args.seed)
+    low, high = (int(x) for x in args.per_resource.split("-"))
+    count = write_tree(args.n, args.folder, args.broken, args.seed, (low, high))
     print(f"wrote {args.folder}: {count} information resources", file=sys.stderr)
     return 0
 
