@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from benchmarks.synth import write_tree
 from kustavi_dcat import pipeline
 from kustavi_dcat.cache import HEAD_AT, SECRET, RecordCache, default_dir
 from kustavi_dcat.cli import main
+from tests.support.synth import write_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,8 +8,12 @@ raises ``ValueError`` on anything else, which the cache treats as a miss.
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import types
 from array import array
-from typing import Any
+from dataclasses import fields, is_dataclass
+from functools import cache
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
@@ -20,6 +24,8 @@ from kustavi_dcat.yamlnodes import Mention
 
 Plain = Any
 """A JSON value (what ``json.loads`` returns)."""
+
+T = TypeVar("T")
 
 
 def text(value: Plain) -> str:
@@ -109,3 +115,74 @@ def numbers_of(value: Plain) -> array[int]:
     out = array(typecode)
     out.frombytes(base64.b64decode(text(data), validate=True))
     return out
+
+
+def record(value: object) -> Plain:
+    """A record of ``models`` (frozen dataclasses of texts, numbers, dates, tuples and other records)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: record(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple):
+        return [record(v) for v in value]
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    raise ValueError(f"not a plain record value: {type(value).__name__}")
+
+
+def record_of(kind: type[T], value: Plain) -> T:
+    """``record`` read back as ``kind``, every field checked against its annotation."""
+    return _typed(kind, value)  # type: ignore[no-any-return]
+
+
+@cache
+def _hints(kind: type) -> dict[str, Any]:
+    return get_type_hints(kind)
+
+
+def _typed(kind: Any, value: Plain) -> Any:
+    origin = get_origin(kind)
+    if origin in (Union, types.UnionType):
+        return _optional(kind, value)
+    if origin is tuple:
+        return _tuple(kind, value)
+    reader = _SCALARS.get(kind)
+    if reader is not None:
+        return reader(value)
+    if isinstance(kind, type) and is_dataclass(kind):
+        hints = _hints(kind)
+        if not isinstance(value, dict) or set(value) != {f.name for f in fields(kind)}:
+            raise ValueError(f"not a {kind.__name__}")
+        return kind(**{name: _typed(hints[name], v) for name, v in value.items()})
+    raise ValueError(f"cannot read {kind}")
+
+
+def _optional(kind: Any, value: Plain) -> Any:
+    options = [a for a in get_args(kind) if a is not type(None)]
+    if value is None and len(options) < len(get_args(kind)):
+        return None
+    if len(options) != 1:
+        raise ValueError(f"cannot read {kind}")
+    return _typed(options[0], value)
+
+
+def _tuple(kind: Any, value: Plain) -> tuple[Any, ...]:
+    if not isinstance(value, list):
+        raise ValueError("expected a list")
+    args = get_args(kind)
+    if len(args) == 2 and args[1] is Ellipsis:
+        return tuple(_typed(args[0], v) for v in value)
+    return tuple(_typed(a, v) for a, v in zip(args, value, strict=True))
+
+
+def _boolean(value: Plain) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
+def _date(value: Plain) -> dt.date:
+    return dt.date.fromisoformat(text(value))
+
+
+_SCALARS: dict[Any, Any] = {str: text, int: number, bool: _boolean, dt.date: _date}

@@ -37,6 +37,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from itertools import repeat
 from pathlib import Path
@@ -50,7 +51,7 @@ from kustavi_dcat.cache import RecordCache, dumps, loads
 from kustavi_dcat.errors import OutputError, WorkerStopped
 from kustavi_dcat.mapping import catalogue, resource_members
 from kustavi_dcat.mapping.context import Context
-from kustavi_dcat.models import Origin, Source
+from kustavi_dcat.models import Origin, Resource, Source
 from kustavi_dcat.namespaces import DCAT, RDF, RDFS
 from kustavi_dcat.triples import Triples
 from kustavi_dcat.validate import Report, Result
@@ -112,8 +113,9 @@ class Unit:
     public: str = ""
     """A digest of everything above that the catalogue level reads (not the results, not the text)."""
     blob_size: int = 0
-    record: bytes = b""
-    """A pickle of the file's ``Resource`` record, for the description page (``page.render_pages``)."""
+    record: str = "null"
+    """The file's ``Resource`` record as JSON (``plain.record``), for the description page
+    (``page.render_pages``)."""
 
 
 _DECODE_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
@@ -131,6 +133,7 @@ def unit_bytes(unit: Unit) -> bytes:
         "objects_of": unit.objects_of, "whole": unit.whole, "prefixes": unit.prefixes, "triples": unit.triples,
         "order": [plain.numbers(a) for a in unit.order], "keys": unit.keys,
         "starts": [plain.numbers(a) for a in unit.starts], "public": unit.public, "blob_size": unit.blob_size,
+        "record": unit.record,
     })
 
 
@@ -153,7 +156,7 @@ def unit_of(data: bytes) -> Unit:
         triples=plain.number(d["triples"]), order=[plain.numbers_of(a) for a in d["order"]],
         keys=[None if k is None else plain.texts(k) for k in d["keys"]],
         starts=[plain.numbers_of(a) for a in d["starts"]], public=plain.text(d["public"]),
-        blob_size=plain.number(d["blob_size"]),
+        blob_size=plain.number(d["blob_size"]), record=plain.text(d["record"]),
     )
 
 
@@ -166,6 +169,11 @@ def _stored_unit(found: tuple[bytes, int] | None, key: str) -> Unit | None:
     except _DECODE_ERRORS:
         return None
     return unit if unit.key == key and unit.blob_size == found[1] else None
+
+
+def _resource(unit: Unit) -> Resource:
+    """The unit's record (decoded when the pages are made, as every publish makes them)."""
+    return plain.record_of(Resource, loads(unit.record.encode("utf-8")))
 
 
 def _shared_triples(unit: Unit) -> list[tuple[Node, list[tuple[Node, Node]]]]:
@@ -213,7 +221,7 @@ def make_unit(item: tuple[str, bytes, str]) -> bytes:
         return unit_bytes(unit)
     unit.ok = True
     unit.section = resource.section  # type: ignore[attr-defined]
-    unit.record = pickle.dumps(resource, protocol=pickle.HIGHEST_PROTOCOL)
+    unit.record = dumps(plain.record(resource)).decode("utf-8")
     unit.members = [str(m) for m in members]
     owned = owned_nodes(ctx, name)
     graph = ctx.graph
@@ -437,7 +445,7 @@ def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], 
         cache=cache,
         records=len(units),
         reused=cache.hits,
-        source=replace(source, resources=tuple(pickle.loads(u.record) for u in units)),
+        source=replace(source, resources=tuple(_resource(u) for u in units)),
     )
 
 
@@ -568,10 +576,8 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     for process in processes:
         if process.is_alive():
             process.kill()
-    try:
+    with suppress(RuntimeError):  # its manager thread never started (e.g. out of memory): nothing to stop
         pool.shutdown(wait=False, cancel_futures=True)
-    except RuntimeError:  # its manager thread never started (e.g. out of memory): nothing to stop there
-        pass
     for process in processes:
         process.join()
 
