@@ -152,15 +152,20 @@ def _finish(child: subprocess.Popen[str]) -> tuple[int, str]:
     return child.returncode, err
 
 
+@pytest.mark.parametrize("group", [False, True], ids=["main process", "process group"])
 def test_sigterm_stops_a_publish_like_ctrl_c(old_and_new: tuple[Path, dict[str, bytes], dict[str, bytes]],
-                                             tmp_path: Path, tree: Path, temp_dir: Path) -> None:
-    """SIGTERM to the publish while its workers map records: exit 143 with a message, the previous output
-    byte for byte, no temporary file or cache folder, no worker left."""
+                                             tmp_path: Path, tree: Path, temp_dir: Path, group: bool) -> None:
+    """SIGTERM to the publish (or to it and its workers, as a service manager sends it) while the workers
+    map records: exit 143 with a message, the previous output byte for byte, no temporary file or cache
+    folder, no worker left."""
     out, old, _ = old_and_new
     pids = tmp_path / "pids"
     child = _start(tree, out, pids, temp_dir, delay=0.2)
     _wait_for_workers(child, pids)
-    child.send_signal(signal.SIGTERM)
+    if group:
+        os.killpg(child.pid, signal.SIGTERM)
+    else:
+        child.send_signal(signal.SIGTERM)
     code, err = _finish(child)
     assert code == EXIT_TERMINATED, err
     assert "terminated" in err and "Traceback" not in err

@@ -110,13 +110,21 @@ def checked_dir(folder: Path) -> str | None:
     """Make ``folder`` (0700) if needed; None if it may hold a cache, else why not: it must be a folder of
     this user that no one else can write to (else anyone could plant or swap entries)."""
     try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
+        _make_private(Path(folder))
         info = os.stat(folder)
     except OSError as exc:
         return exc.strerror or str(exc)
     if not stat.S_ISDIR(info.st_mode):
         return "not a folder"
     return _foreign(info, 0o022, "writable by other users")
+
+
+def _make_private(folder: Path) -> None:
+    """Make ``folder`` and any missing parent 0700 (``os.makedirs`` gives parents the umask's mode), as
+    the XDG convention asks of the folders it makes."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
 
 
 def _foreign(info: os.stat_result, forbidden: int, what: str) -> str | None:

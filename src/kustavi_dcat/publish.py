@@ -57,8 +57,12 @@ def write_atomically(out_dir: Path, files: Mapping[str, Content]) -> list[Path]:
         backups = [target.with_name(f".{target.name}.bak-{os.getpid()}") for target in targets]
         kept = _prepare(out_dir, files, targets, temps, backups)
         _swap(out_dir, temps, targets, [b if k else None for b, k in zip(backups, kept, strict=True)])
-        _sync_dir(out_dir)
-        _remove([out_dir / JOURNAL])  # the new output is published
+        try:
+            _sync_dir(out_dir)
+            _remove([out_dir / JOURNAL])  # the new output is published
+        except BaseException:  # interrupted before that: the old output, as for any interrupt
+            _recover(out_dir)
+            raise
         _sync_dir(out_dir)
         _remove(backups)
     return targets

@@ -559,6 +559,7 @@ def _make_all(items: list[tuple[str, bytes, str]], jobs: int | None) -> list[byt
         made = list(pool.map(make_unit, items, chunksize=chunk))
     except BrokenProcessPool as exc:
         _stop(pool)
+        interrupts.check()  # the workers died of the SIGTERM sent to the whole process group: say that
         raise WorkerStopped("a worker process stopped before finishing its records (was the system out of "
                             "memory?); nothing was written. Publish again; with --verbose the stages show "
                             "how far it got") from exc

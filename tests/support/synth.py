@@ -12,9 +12,10 @@ concepts) are the real ones the project accepts, so the tree passes ``loader.loa
 ``--broken K`` makes K information resources break rules of the Finnish profile on purpose (no
 information systems, no search criteria, a data set without any theme), for tests of the gate.
 
-``--per-resource 1-1`` gives each information resource a single data set: twice as many resource files
-for the same N as the usual 4-10, to measure how publishing scales with the number of files (100,000
-files: ``N=200000``).
+``--per-resource 1-1`` gives each information resource a single data set: far more resource files for
+the same N than the usual 4-10, to measure how publishing scales with the number of files (100,000
+files: ``N=200000 --per-resource 1-1 --per-organisation 400``, which keeps ``catalog.yaml`` under its
+1 MiB limit).
 
 The same N, K, seed and sizes always give byte-identical files.
 """
@@ -80,7 +81,8 @@ class Plan:
     organisations: int
 
     @classmethod
-    def of(cls, n: int, rng: random.Random, per_resource: tuple[int, int] = DATASETS_PER_RESOURCE) -> Plan:
+    def of(cls, n: int, rng: random.Random, per_resource: tuple[int, int] = DATASETS_PER_RESOURCE,
+           per_organisation: int = RESOURCES_PER_ORGANISATION) -> Plan:
         """Sizes so that resources plus their data sets are exactly ``n`` datasets (each is a dcat:Dataset)."""
         low, high = per_resource
         if n < low + 1:
@@ -93,7 +95,7 @@ class Plan:
                 size = left - 1 if left - 1 <= high else left - 1 - (low + 1)
             sizes.append(size)
             left -= size + 1
-        return cls(tuple(sizes), max(1, -(-len(sizes) // RESOURCES_PER_ORGANISATION)))
+        return cls(tuple(sizes), max(1, -(-len(sizes) // per_organisation)))
 
 
 def q(text: str) -> str:
@@ -259,10 +261,11 @@ def resource_yaml(index: int, size: int, org: int, refer: bool, rng: random.Rand
 
 
 def write_tree(n: int, folder: Path, broken: int = 0, seed: int = 906,
-               per_resource: tuple[int, int] = DATASETS_PER_RESOURCE) -> int:
+               per_resource: tuple[int, int] = DATASETS_PER_RESOURCE,
+               per_organisation: int = RESOURCES_PER_ORGANISATION) -> int:
     """Write the tree; returns the number of information resources. ``folder`` is created or refilled."""
     rng = random.Random(f"{seed}:{n}")
-    plan = Plan.of(n, rng, per_resource)
+    plan = Plan.of(n, rng, per_resource, per_organisation)
     resources = folder / "resources"
     resources.mkdir(parents=True, exist_ok=True)
     for old in resources.glob("*.yaml"):
@@ -271,7 +274,7 @@ def write_tree(n: int, folder: Path, broken: int = 0, seed: int = 906,
     step = max(1, len(plan.sizes) // broken) if broken else 0
     previous: tuple[int, bool] = (0, True)  # (organisation, broken) of the resource before
     for index, size in enumerate(plan.sizes, start=1):
-        org = 1 + (index - 1) // RESOURCES_PER_ORGANISATION
+        org = 1 + (index - 1) // per_organisation
         is_broken = bool(broken) and (index - 1) % step == step // 2 and (index - 1) // step < broken
         refer = previous[0] == org and not previous[1]
         text = resource_yaml(index, size, org, refer, rng, is_broken)
@@ -289,9 +292,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=906)
     parser.add_argument("--per-resource", default="{}-{}".format(*DATASETS_PER_RESOURCE),
                         help="data sets per information resource, LOW-HIGH")
+    parser.add_argument("--per-organisation", type=int, default=RESOURCES_PER_ORGANISATION,
+                        help="information resources per organisation (each has a section in catalog.yaml)")
     args = parser.parse_args(argv)
     low, high = (int(x) for x in args.per_resource.split("-"))
-    count = write_tree(args.n, args.folder, args.broken, args.seed, (low, high))
+    count = write_tree(args.n, args.folder, args.broken, args.seed, (low, high), args.per_organisation)
     print(f"wrote {args.folder}: {count} information resources", file=sys.stderr)
     return 0
 
