@@ -340,3 +340,21 @@ def test_a_stray_journal_of_unknown_shape_or_outside_names_does_nothing(tmp_path
     assert (tmp_path / "elsewhere").read_text() == "keep"
 
 
+
+
+def test_concurrent_publishes_into_one_folder_leave_one_whole_output(
+        old_and_new: tuple[Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path, tree: Path,
+        temp_dir: Path) -> None:
+    """Two publishes of different sources into the same folder at once (two CI jobs): the lock on the
+    folder lets one switch at a time, so the folder ends as one of them, whole, with nothing beside it."""
+    out, old, new = old_and_new
+    other = tmp_path / "other"
+    write_tree(300, other)
+    pipeline.publish(other, tmp_path / "other-out")
+    theirs = _files(tmp_path / "other-out")
+    children = [_start(tree, out, tmp_path / "p1", temp_dir), _start(other, out, tmp_path / "p2", temp_dir)]
+    for child in children:
+        code, err = _finish(child)
+        assert code == 0, err
+    assert _files(out) in (new, theirs)
+    assert old not in (new, theirs)

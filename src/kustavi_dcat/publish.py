@@ -25,7 +25,7 @@ import re
 import shutil
 import stat
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -186,7 +186,8 @@ def locked(out_dir: Path) -> Iterator[None]:
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot open the output folder ({exc.strerror or exc})") from exc
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        with suppress(OSError):  # a file system without locks (some network ones): publish unlocked
+            fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)
