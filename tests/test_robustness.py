@@ -87,7 +87,7 @@ _ANOTHER_PUBLISH = textwrap.dedent("""
 @pytest.mark.parametrize("which", ["every", "longer"])
 def test_an_entry_stored_again_by_a_concurrent_publish_neither_corrupts_nor_fails_the_output(
         tree: Path, tmp_path: Path, which: str) -> None:
-    """Two publishes sharing a cache folder (``.kustavi-cache`` beside two --out folders in one place, or
+    """Two publishes sharing a cache folder (one --cache-dir given to two publishes, or
     two CI jobs) both store the entries they made. An entry stored again by the other process (its
     summary may be of another length) is read where its blocks now are: the output is exact."""
     pipeline.publish(tree, tmp_path / "cold")
