@@ -552,11 +552,12 @@ def _make_all(items: list[tuple[str, bytes, str]], jobs: int | None) -> list[byt
     workers = min(jobs or os.cpu_count() or 1, 8)
     if workers < 2 or len(items) < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
         return [make_unit(item) for item in items]
-    chunk = max(1, len(items) // (workers * 16))
+    size = max(1, len(items) // (workers * 16))
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                initializer=interrupts.in_child)
     try:
-        made = list(pool.map(make_unit, items, chunksize=chunk))
+        futures = [pool.submit(make_units, items[i:i + size]) for i in range(0, len(items), size)]
+        made = [data for future in futures for data in future.result()]
     except BrokenProcessPool as exc:
         _stop(pool)
         interrupts.check()  # the workers died of the SIGTERM sent to the whole process group: say that
@@ -570,15 +571,21 @@ def _make_all(items: list[tuple[str, bytes, str]], jobs: int | None) -> list[byt
     return made
 
 
+def make_units(items: list[tuple[str, bytes, str]]) -> list[bytes]:
+    """``make_unit`` for a chunk of files (one task of a worker process)."""
+    return [make_unit(item) for item in items]
+
+
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """End a pool at once: queued work cancelled, every worker killed and reaped (an interrupted publish
-    must neither wait for the rest of the records nor leave a worker behind)."""
+    """End a pool at once: every worker killed, then the pool shut down (its manager thread marks the
+    queued work failed; cancelling it ourselves races with that thread) and every worker reaped. An
+    interrupted publish neither waits for the rest of the records nor leaves a worker behind."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         if process.is_alive():
             process.kill()
     with suppress(RuntimeError):  # its manager thread never started (e.g. out of memory): nothing to stop
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=True)
     for process in processes:
         process.join()
 
