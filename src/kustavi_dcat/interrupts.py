@@ -65,11 +65,6 @@ def check() -> None:
         raise _interrupt(_PENDING[0])
 
 
-def pending() -> int | None:
-    """The first signal recorded, or None."""
-    return _PENDING[0] if _PENDING else None
-
-
 def in_child() -> None:
     """For a forked worker: SIGTERM kills it at once and Ctrl-C is the parent's to handle (it stops the
     workers itself); on Linux the kernel kills it when the parent dies, however the parent died."""
