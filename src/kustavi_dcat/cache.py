@@ -43,6 +43,7 @@ import os
 import secrets
 import stat
 import sys
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -164,16 +165,8 @@ def load_secret(folder: Path) -> bytes:
     """The cache folder's secret, made (0600) on first use; raises ``OSError`` naming what is wrong if the
     file is not this user's private regular file of the right size."""
     path = folder / SECRET
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    except FileExistsError:
-        pass
-    else:
-        try:
-            os.write(fd, secrets.token_bytes(32))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    if not os.path.lexists(path):
+        _make_secret(path)
     fd = _open_regular(path)
     try:
         why = _foreign(os.fstat(fd), 0o077, "readable or writable by other users")
@@ -183,6 +176,23 @@ def load_secret(folder: Path) -> bytes:
     if why is not None or len(data) != 32:
         raise OSError(f"{path}: {why or 'not a secret this program made'}")
     return data
+
+
+def _make_secret(path: Path) -> None:
+    """Write a new secret beside ``path`` and link it into place: a publish starting at the same moment
+    sees no secret or a whole one, and the first link wins."""
+    temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    temp.unlink(missing_ok=True)  # left by a killed process that had this process id
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        with open(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+            handle.flush()
+            os.fsync(handle.fileno())
+        with suppress(FileExistsError):
+            os.link(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 @dataclass
