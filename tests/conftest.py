@@ -40,6 +40,13 @@ def seed_path() -> Path:
     return shared_or_skip(*SEED.relative_to(SHARED).parts)
 
 
+@pytest.fixture(autouse=True)
+def _own_user_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test has its own user cache folder (``publish`` keeps its record cache there by default),
+    never the real ``~/.cache`` of whoever runs the tests."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+
+
 @pytest.fixture(scope="session")
 def kustavi_source() -> Source:
     return load(SOURCE)

@@ -344,14 +344,26 @@ def _bytes(path: Path, name: str, problems: list[Problem]) -> bytes | None:  # n
         fail(f"{too_big[0]} ({info.st_size} bytes)", too_big[1])
         return None
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        data = _read_bounded(path, info.st_size)
     except OSError as exc:
         fail(f"cannot be read ({exc.strerror or exc})", "check that you may read it")
         return None
     if len(data) > MAX_FILE_BYTES:
         fail(*too_big)
         return None
+    return data
+
+
+def _read_bounded(path: Path, size: int) -> bytes:
+    """At most ``MAX_FILE_BYTES + 1`` bytes of a file stat says has ``size``.
+
+    It asks for that size (and one byte more, to notice growth), never for the limit: a buffer of the
+    limit is a memory mapping of its own, which stays as long as the bytes do, and tens of thousands of
+    them exhaust the process's mappings (``vm.max_map_count``)."""
+    with open(path, "rb") as handle:
+        data = handle.read(min(size, MAX_FILE_BYTES) + 1)
+        if len(data) > size:  # it grew since: read on, up to the limit
+            data += handle.read(MAX_FILE_BYTES + 1 - len(data))
     return data
 
 
