@@ -45,8 +45,11 @@ class Key:
     codes: tuple[str, ...] = ()
     placeholder: str | None = None
     """What ``init`` and ``import`` write when they cannot know the value (refused until filled in)."""
+    example: Any = None
+    """A value ``init`` and ``import`` write as it is (a Finnish text for a text by language)."""
     note: str = ""
-    """A comment ``init`` writes above the key: how to fill it in."""
+    """A comment ``init`` writes above the key: how to fill it in (for a key it leaves out, as
+    ``# key: note``)."""
 
     def fails_record(self) -> bool:
         """Whether a value that cannot be read leaves the whole record unread: a required value, or one
@@ -88,7 +91,7 @@ _NO_WORDS = models.LangList(())
 
 RECORDS: dict[str, Record] = {r.name: r for r in (
     Record("catalog", models.Catalog, (
-        Key("id", "id", "the catalogue's identifier", required=True, of="catalog"),
+        Key("id", "id", "the catalogue's identifier", required=True, of="catalog", example="tietovarannot"),
         Key("base_iri", "base_iri", "the address every IRI of the catalogue starts with; ends with `/`",
             required=True, placeholder=PLACEHOLDER_BASE_IRI,
             note="Every IRI of the catalogue is this base followed by e.g. `dataset/<id>`: an address under "
@@ -97,9 +100,11 @@ RECORDS: dict[str, Record] = {r.name: r for r in (
         _lang("title", "what the catalogue covers", placeholder=f"{TODO}: organisaation nimi: kuvaus tietovarannoista",
               note='Say what the catalogue covers, e.g. "Esimerkkilän sosiaalipalveluiden tietovarannot" if '
                    "only that page is described."),
-        _lang("description", "the catalogue's description"),
+        _lang("description", "the catalogue's description",
+              example="Kuvaus tietovarannoista tiedonhallintalain (906/2019) 28 §:n mukaisesti: tietojärjestelmät, "
+                      "tietoaineistot, hakutekijät ja tietoaineistojen saatavuus teknisen rajapinnan avulla."),
         Key("languages", "codes", "languages of the catalogue's texts", default=("fi",),
-            of="language (use fi, sv or en)", codes=models.LANGUAGES),
+            of="language (use fi, sv or en)", codes=models.LANGUAGES, example=["fi"]),
         Key("homepage", "iri", "the catalogue's own web page (not the organisation's front page)",
             note="homepage: the address of the catalogue's own web page, if it has one (not the "
                  "organisation's front page); leave it out otherwise."),
@@ -107,7 +112,7 @@ RECORDS: dict[str, Record] = {r.name: r for r in (
         Key("modified", "date", "when the catalogue last changed"),
     ), derived=("origin",)),
     Record("agent", models.Agent, (
-        Key("id", "id", "the organisation's identifier", required=True, of="agent"),
+        Key("id", "id", "the organisation's identifier", required=True, of="agent", example="julkaisija"),
         _lang("name", "the organisation's name", placeholder=f"{TODO}: organisaation nimi"),
         Key("type", "code", "ADMS publisher type", of="publisher type (ADMS)", codes=vocab.PUBLISHER_TYPES,
             note="ADMS publisher type, e.g. LocalAuthority (a municipality), RegionalAuthority, "
@@ -116,7 +121,8 @@ RECORDS: dict[str, Record] = {r.name: r for r in (
         Key("email", "email", "the organisation's e-mail address", placeholder=PLACEHOLDER_EMAIL),
     )),
     Record("contact point", models.ContactPoint, (
-        Key("id", "id", "the contact point's identifier", required=True, of="contact point"),
+        Key("id", "id", "the contact point's identifier", required=True, of="contact point",
+            example="julkaisija"),
         _lang("name", "whom to ask", placeholder=f"{TODO}: organisaation nimi"),
         Key("email", "email", "the address to write to", required=True, placeholder=PLACEHOLDER_EMAIL),
         Key("homepage", "iri", "a web page about contacting"),
@@ -133,8 +139,9 @@ RECORDS: dict[str, Record] = {r.name: r for r in (
     )),
     Record("access basis", models.AccessBasis, (
         Key("id", "id", "the basis's identifier, referred to by `access_basis:`", required=True,
-            of="access basis"),
-        Key("statutes", "statutes", "the statutes it cites, as number/year", required=True),
+            of="access basis", example="salassapitoperuste"),
+        Key("statutes", "statutes", "the statutes it cites, as number/year", required=True,
+            example=["621/1999"]),
         _lang("text", "the provisions that make the documents secret",
               placeholder=f"{TODO}: salassapitoperuste, esim. laki viranomaisten toiminnan julkisuudesta "
                           "(621/1999) 24 § 1 mom. ja kohta"),
@@ -170,9 +177,12 @@ RECORDS: dict[str, Record] = {r.name: r for r in (
             of="cross-reference"),
     )),
     Record("service", models.Service, (
-        Key("id", "id", "the data service's identifier", required=True, of="service"),
-        _lang("title", "the service's title"),
-        _lang("description", "what the service serves"),
+        Key("id", "id", "the data service's identifier", required=True, of="service", example="katalogi"),
+        _lang("title", "the service's title", example="Tietovarantojen kuvailutietojen DCAT-AP-palvelu"),
+        _lang("description", "what the service serves",
+              example="Julkaisee tämän luettelon kuvailutiedot DCAT-AP 3.0.1 -muodossa (Turtle, JSON-LD, "
+                      "RDF/XML ja N-Triples). Palvelu välittää vain kuvailutietoja, ei tietovarantojen "
+                      "sisältämiä tietoja."),
         Key("endpoint_url", "iri", "the service's address"),
         Key("keywords", "langlist", "words by language", default=_NO_WORDS),
         Key("themes", "codes", "EU data themes", default=(), of="EU data theme", codes=vocab.THEMES),
@@ -293,6 +303,29 @@ RESOURCE = RECORDS["resource"]
 REVIEWABLE = frozenset(k.name for k in RESOURCE.keys if k.name not in ("id", "section")) | {
     f"datasets.{k.name}" for k in RECORDS["data set"].keys if k.name != "id"}
 """Fields a resource's ``written_for_catalogue:`` may name (``datasets.<field>`` for every data set's)."""
+
+
+def example(name: str, /, **given: Any) -> dict[str, Any]:
+    """A record of kind ``name`` as ``init`` and ``import`` write it: the ``given`` values, else each key's
+    example or placeholder (texts by language in Finnish); a required key with neither must be given."""
+    out: dict[str, Any] = {}
+    for key in RECORDS[name].keys:
+        value = given.pop(key.name, key.example if key.example is not None else key.placeholder)
+        if value is None and key.required:
+            raise ValueError(f"{name}: give a value for `{key.name}` (the schema has no example)")
+        if value is not None:
+            out[key.name] = {"fi": value} if key.kind == "langtext" and isinstance(value, str) else value
+    if given:
+        raise ValueError(f"{name}: not keys of the source format: {', '.join(sorted(given))}")
+    return out
+
+
+def placeholder(name: str, key: str) -> str:
+    """The placeholder of a key (``import`` writes it where an option is not given)."""
+    value = RECORDS[name].key(key).placeholder
+    if value is None:
+        raise ValueError(f"{name}.{key} has no placeholder")
+    return value
 
 
 def dataclass_fields(record: Record) -> tuple[str, ...]:
