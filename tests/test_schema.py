@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kustavi_dcat import loader, models, schema
+from kustavi_dcat import loader, models, scaffold, schema
+from kustavi_dcat.importer import Options, records_from_text
 from kustavi_dcat.schema import RECORDS, Record
 
 
@@ -71,3 +72,31 @@ def _keys_in_order(folder: Path) -> None:
 
 def test_the_published_source_is_written_in_the_schema_order() -> None:
     _keys_in_order(Path(__file__).resolve().parents[1] / "source")
+
+
+def test_init_writes_its_files_from_the_schema(tmp_path: Path) -> None:
+    """Keys in the schema's order, each note above its key, placeholders as the schema states them."""
+    scaffold.scaffold(tmp_path / "kunta")
+    _keys_in_order(tmp_path / "kunta")
+    text = " ".join((tmp_path / "kunta" / "catalog.yaml").read_text("utf-8").split())
+    resource = " ".join((tmp_path / "kunta" / "resources" / "esimerkki.yaml").read_text("utf-8").split())
+    assert "# Statutes as number/year" in resource and "# homepage: the address of the catalogue's" in text
+    for name, key in (("catalog", "base_iri"), ("agent", "email"), ("place", "iri")):
+        assert schema.placeholder(name, key) in text
+
+
+def test_import_writes_its_records_in_the_schema_order(tmp_path: Path) -> None:
+    page = (Path(__file__).parent / "data" / "import" / "esimerkkila_sivistys.txt").read_text("utf-8")
+    records = records_from_text(page, "sivu.txt", Options())
+    for rel, text in records.files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, "utf-8")
+    _keys_in_order(tmp_path)
+    assert schema.placeholder("catalog", "base_iri") in records.files["catalog.yaml"]
+
+
+def test_example_refuses_what_the_schema_does_not_know() -> None:
+    with pytest.raises(ValueError, match="titel"):
+        schema.example("data set", id="a", titel="x")
+    with pytest.raises(ValueError, match="id"):
+        schema.example("data set")

@@ -106,8 +106,8 @@ RECORDS: dict[str, Record] = {r.name: r for r in (
         Key("languages", "codes", "languages of the catalogue's texts", default=("fi",),
             of="language (use fi, sv or en)", codes=models.LANGUAGES, example=["fi"]),
         Key("homepage", "iri", "the catalogue's own web page (not the organisation's front page)",
-            note="homepage: the address of the catalogue's own web page, if it has one (not the "
-                 "organisation's front page); leave it out otherwise."),
+            note="the address of the catalogue's own web page, if it has one (not the organisation's front "
+                 "page); leave it out otherwise."),
         Key("issued", "date", "when the catalogue was first published"),
         Key("modified", "date", "when the catalogue last changed"),
     ), derived=("origin",)),
