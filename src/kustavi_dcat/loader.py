@@ -621,7 +621,9 @@ def _resource(r: Reader, node: Node) -> Resource | None:
         return None
     m, values = read
     _split_systems(values)
-    resource = Resource(origin=r.origin(node), **values)  # type: ignore[arg-type]
+    make: Callable[..., object] = Resource  # the values are typed by the schema's kinds, not statically
+    resource = make(origin=r.origin(node), **values)
+    assert isinstance(resource, Resource)
     _check_access(r, m, resource)
     _check_statutes_in_force(r, m, resource)
     return resource
