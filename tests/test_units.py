@@ -142,7 +142,7 @@ def test_a_class_result_about_another_records_node_waits_for_its_types() -> None
     compiled = [s for s, _ in shapes.compiled]
     work = [(i, f) for i, (_, targets) in enumerate(shapes.compiled)
             for f in fastvalidate.focus_nodes(index, targets) if f == dataset]
-    raw = fastvalidate._run(index, compiled, work)
+    raw = fastvalidate.run_checks(index, compiled, work)
     deferred = [r for r in raw if r[8] is not None]
     assert deferred and all(r[8] == (str(system), r[8][1]) for r in deferred)
     assert {r[4].rsplit("#", 1)[1] for r in deferred} == {"ClassConstraintComponent"}

@@ -630,11 +630,11 @@ _FI_VALUES_TARGET = f"""
 """
 
 
-def _normalised(query: str) -> str:
+def normalised_query(query: str) -> str:
     return " ".join(query.split())
 
 
-TARGET_TWINS: dict[str, TargetTwin] = {_normalised(_FI_VALUES_TARGET): _suspicious_subject}
+TARGET_TWINS: dict[str, TargetTwin] = {normalised_query(_FI_VALUES_TARGET): _suspicious_subject}
 """SPARQL targets with an exact Python equivalent, by their query text (whitespace normalised).
 
 A target of the form ``SELECT ?this WHERE { ?this ?p ?o } GROUP BY ?this HAVING (...)`` looks only at a
@@ -691,7 +691,7 @@ def plan(shapes: Graph) -> Plan:
         twin = None
         if len(custom) == 1 and not targets:
             query = shapes.value(custom[0], SH.select)
-            twin = TARGET_TWINS.get(_normalised(str(query))) if query is not None else None
+            twin = TARGET_TWINS.get(normalised_query(str(query))) if query is not None else None
         implicit = (node, RDF.type, RDFS.Class) in shapes or (node, RDF.type, OWL_CLASS) in shapes
         known = twin is not None or (not custom and not implicit)
         delegated.append(Delegated(node, targets if known else None, twin))
@@ -746,7 +746,7 @@ _WORK: tuple[Index, list[Shape], list[tuple[int, Node]]] | None = None
 """What forked workers validate; set in the parent just before the pool starts (shared copy-on-write)."""
 
 
-def _run(index: Index, shapes: Sequence[Shape], jobs: Iterable[tuple[int, Node]]) -> list[Raw]:
+def run_checks(index: Index, shapes: Sequence[Shape], jobs: Iterable[tuple[int, Node]]) -> list[Raw]:
     out: list[Raw] = []
     for i, focus in jobs:
         found: list[tuple[Shape, Node, Node | None, str]] = []
@@ -763,7 +763,7 @@ def _run(index: Index, shapes: Sequence[Shape], jobs: Iterable[tuple[int, Node]]
 def _run_slice(bounds: tuple[int, int]) -> list[Raw]:
     assert _WORK is not None
     index, shapes, work = _WORK
-    return _run(index, shapes, work[bounds[0]:bounds[1]])
+    return run_checks(index, shapes, work[bounds[0]:bounds[1]])
 
 
 def validate_fast(graph: Graph | Triples, origins: Mapping[URIRef, Origin] | None = None, jobs: int | None = None,
@@ -811,9 +811,9 @@ def _validate(data: Graph | Triples, as_graph: Callable[[], Graph], origins: Map
             _WORK = None
         raw = [r for part in parts for r in part]
     else:
-        raw = _run(index, shape_list, work)
+        raw = run_checks(index, shape_list, work)
     texts = validate.shape_texts()
-    results = [_result(r, texts, origins) for r in raw if r[7]]
+    results = [to_result(r, texts, origins) for r in raw if r[7]]
     generic: dict[int, set[str]] = {}
     for r in raw:
         if not r[7]:  # pyshacl words its own message for a shape without sh:message: let it
@@ -826,14 +826,14 @@ def _validate(data: Graph | Triples, as_graph: Callable[[], Graph], origins: Map
     use = [d.node for d in the_plan.delegated if _delegated_focus(index, d)]
     if use:
         results.extend(_pyshacl(as_graph(), origins, full, use).results)
-    return Report(tuple(sorted(results, key=_order)))
+    return Report(tuple(sorted(results, key=result_order)))
 
 
-def _order(r: Result) -> tuple[tuple[int, str, str, str, str, str], Result]:
+def result_order(r: Result) -> tuple[tuple[int, str, str, str, str, str], Result]:
     return r.sort_key(), r
 
 
-def _result(raw: Raw, texts: Mapping[Node, tuple[str, str]], origins: Mapping[URIRef, Origin]) -> Result:
+def to_result(raw: Raw, texts: Mapping[Node, tuple[str, str]], origins: Mapping[URIRef, Origin]) -> Result:
     _, severity, focus, path, component, value, shape, _, _ = raw
     node: Node = URIRef(shape) if not shape.startswith("n") or ":" in shape else BNode(shape)
     message, hint = texts.get(node, ("", ""))
@@ -860,4 +860,4 @@ def _pyshacl(graph: Graph, origins: Mapping[URIRef, Origin], full: Graph, use: l
     _, report, _ = shacl_validate(graph, shacl_graph=engine, inference="none", allow_warnings=True, advanced=True,
                                   inplace=True, **kwargs)
     results = validate.results_of(report, origins)
-    return Report(tuple(sorted(results, key=_order)))
+    return Report(tuple(sorted(results, key=result_order)))

@@ -257,7 +257,7 @@ def _validate(unit: Unit, graph: Triples, owned: set[Node], origins: Mapping[URI
     work = [(i, f) for targets, group in _JOB.groups for f in fastvalidate.focus_nodes(index, targets)
             if f in owned for i in group]
     try:
-        raw = fastvalidate._run(index, shapes, work)
+        raw = fastvalidate.run_checks(index, shapes, work)
     except fastvalidate.Foreign as exc:
         unit.whole = f"a rule reads {exc.node}, which another record or the catalogue describes"
         return
@@ -274,7 +274,7 @@ def _validate(unit: Unit, graph: Triples, owned: set[Node], origins: Mapping[URI
     if any(not r[7] for r in raw):
         unit.whole = "a shape without its own message failed (pyshacl words those)"
         return
-    unit.results = [(fastvalidate._result(r, _JOB.texts, origins), r[8]) for r in raw]
+    unit.results = [(fastvalidate.to_result(r, _JOB.texts, origins), r[8]) for r in raw]
     for p in _JOB.objects_of:
         found = [str(o) for o in graph.pos.get(p, {}) if isinstance(o, URIRef) and o not in owned]
         if found:
@@ -430,7 +430,7 @@ def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], 
             raise WholeGraph("identifiers do not resolve")
         level = _catalogue_level(source, units)
         cache.put_catalogue(key, level_bytes(level))
-    report = Report(tuple(sorted([*level.results, *_confirmed(units, level)], key=fastvalidate._order)))
+    report = Report(tuple(sorted([*level.results, *_confirmed(units, level)], key=fastvalidate.result_order)))
     step("serialise")
     types_of = Counter(t for u in units for ts in u.types for t in ts)
     types_of.update(t for ts in level.types.values() for t in ts)
@@ -684,7 +684,7 @@ def _catalogue_results(graph: Triples, owner: Owners, ctx: Context, linked: dict
 
     work = [(i, f) for i, (_, targets) in enumerate(plan.compiled) for f in foci(targets)]
     try:
-        raw = fastvalidate._run(index, shapes, work)
+        raw = fastvalidate.run_checks(index, shapes, work)
     except fastvalidate.Foreign:
         return None
     if any(not r[7] for r in raw):
@@ -698,7 +698,7 @@ def _catalogue_results(graph: Triples, owner: Owners, ctx: Context, linked: dict
         elif foci(d.targets):
             return None
     texts = validate.shape_texts()
-    return [fastvalidate._result(r, texts, ctx.origins) for r in raw]
+    return [fastvalidate.to_result(r, texts, ctx.origins) for r in raw]
 
 
 def _confirmed(units: list[Unit], level: Level) -> list[Result]:
