@@ -14,7 +14,7 @@ from typing import Any
 from rdflib import Graph
 
 from kustavi_dcat.web.app import CatalogueApp, create_app
-from kustavi_dcat.web.serving import Background, access_log, build_server
+from kustavi_dcat.web.serving import Background, Limits, access_log, build_server
 from kustavi_dcat.web.settings import Settings
 
 
@@ -84,7 +84,7 @@ def raw(server: Served, target: bytes) -> tuple[int, bytes]:
 
 @contextmanager
 def running(out_dir: Path, local_links: bool = False, quiet: bool = True, log: io.TextIOBase | None = None,
-            **settings: Any) -> Iterator[Served]:
+            limits: Limits | None = None, **settings: Any) -> Iterator[Served]:
     """Serve ``out_dir`` on a free port; ``local_links``: ``--public-url`` is this server's own address."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -93,7 +93,7 @@ def running(out_dir: Path, local_links: bool = False, quiet: bool = True, log: i
     if local_links:
         settings["public_url"] = f"http://127.0.0.1:{port}/"
     app = create_app(out_dir, Settings(**settings))
-    server = build_server(app if quiet else access_log(app, log), sock=sock)
+    server = build_server(app if quiet else access_log(app, log), limits=limits or Limits(), sock=sock)
     background = Background(server)
     try:
         yield Served(app, port)

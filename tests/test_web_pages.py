@@ -1,0 +1,78 @@
+"""People's pages: the published index pages served as they are, and a browser sent to a resource's section."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kustavi_dcat.pipeline import publish
+from tests.conftest import SOURCE
+from tests.serving import Served, fetch, running
+
+PAGES = {"index.html": "fi", "index.sv.html": "sv", "index.en.html": "en"}
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+PUBLIC = "https://data.example/kustavi/"
+
+
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("pages") / "output"
+    publish(SOURCE, out)
+    for name in PAGES:
+        (out / name).unlink(missing_ok=True)
+    return out
+
+
+def with_pages(bare: Path, tmp: Path, names: tuple[str, ...]) -> Path:
+    out = tmp / "output"
+    shutil.copytree(bare, out)
+    for name in names:
+        (out / name).write_text(f'<!DOCTYPE html><html lang="{PAGES[name]}"><title>{name}</title></html>\n')
+    return out
+
+
+@pytest.fixture(scope="module")
+def all_pages(bare: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    out = with_pages(bare, tmp_path_factory.mktemp("all"), tuple(PAGES))
+    with running(out, public_url=PUBLIC) as srv:
+        yield srv
+
+
+@pytest.mark.parametrize(("path", "name"), [("/", "index.html"), ("/index.html", "index.html"),
+                                            ("/index.sv.html", "index.sv.html"), ("/kustavi/index.en.html", None),
+                                            ("/tietovarannot/index.en.html", "index.en.html")])
+def test_published_pages_are_served_as_they_are(all_pages: Served, path: str, name: str | None) -> None:
+    reply = fetch(all_pages, path)
+    if name is None:
+        assert reply.status == 404
+        return
+    assert reply.status == 200 and reply.header("Content-Type") == "text/html; charset=utf-8"
+    assert f"<title>{name}</title>".encode() in reply.body
+    assert reply.header("ETag") and "default-src 'none'" in (reply.header("Content-Security-Policy") or "")
+
+
+@pytest.mark.parametrize(("language", "page"), [(None, "index.html"), ("sv", "index.sv.html"),
+                                                ("sv-FI,sv;q=0.9,en;q=0.5", "index.sv.html"),
+                                                ("en-GB,en;q=0.9", "index.en.html"), ("de", "index.html"),
+                                                ("de, en;q=0.3, fi;q=0.5", "index.html")])
+def test_a_browser_is_sent_to_the_resources_section_in_its_language(all_pages: Served, language: str | None,
+                                                                    page: str) -> None:
+    headers = {"Accept": BROWSER, **({"Accept-Language": language} if language else {})}
+    reply = fetch(all_pages, "/tietovarannot/dataset/varhaiskasvatus-hakemukset", headers)
+    assert reply.status == 303
+    assert reply.header("Location") == f"{PUBLIC}{page}#dataset/varhaiskasvatus-hakemukset"
+    assert "Accept-Language" in (reply.header("Vary") or "")
+
+
+def test_only_published_languages_are_offered(bare: Path, tmp_path: Path) -> None:
+    out = with_pages(bare, tmp_path, ("index.html", "index.en.html"))
+    with running(out) as srv:
+        sv = fetch(srv, "/dataset/varhaiskasvatus", {"Accept": "text/html", "Accept-Language": "sv"})
+        en = fetch(srv, "/dataset/varhaiskasvatus", {"Accept": "text/html", "Accept-Language": "en"})
+        missing = fetch(srv, "/index.sv.html")
+    assert (sv.header("Location") or "").endswith("/tietovarannot/index.html#dataset/varhaiskasvatus")
+    assert (en.header("Location") or "").endswith("/tietovarannot/index.en.html#dataset/varhaiskasvatus")
+    assert missing.status == 404
