@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kustavi_dcat.namespaces import DCAT, DCT, FOAF, HYDRA, PREFIXES, RDF, RDFS, SKOS, VCARD
+from kustavi_dcat.reading import to_rdflib
 from kustavi_dcat.serialise import context as jsonld_context
 from kustavi_dcat.serialise import to_ntriples, to_rdfxml
 from kustavi_dcat.web.negotiation import JSONLD, NTRIPLES, RDFXML, TURTLE, Format
@@ -29,7 +30,6 @@ Term = Any  # a pyoxigraph NamedNode, BlankNode or Literal
 OxTriple = tuple[Term, Term, Term]
 Triple = tuple[Node, Node, Node]
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 LABELS = tuple(ox.NamedNode(str(p)) for p in (DCT.title, SKOS.prefLabel, VCARD.fn, FOAF.name, RDFS.label))
 """Predicates whose values name a node; a description carries them for the resources it links to."""
 _TYPE = ox.NamedNode(str(RDF.type))
@@ -37,18 +37,6 @@ _TYPE = ox.NamedNode(str(RDF.type))
 
 def _node(iri: object) -> Term:
     return ox.NamedNode(str(iri))
-
-
-def to_rdflib(term: Term) -> Node:
-    """The rdflib term of a store term (plain literals stay plain, as the published files write them)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
 
 
 def _out(store: Any, node: Term) -> Iterator[OxTriple]:
