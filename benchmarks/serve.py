@@ -105,7 +105,7 @@ class Server:
         return _rss(self.proc.pid), sum(_rss(int(pid)) for pid in children)
 
     def stop(self) -> None:
-        self.proc.send_signal(signal.SIGINT)
+        self.proc.send_signal(signal.SIGTERM)
         self.proc.communicate(timeout=30)
 
 

@@ -76,3 +76,29 @@ def test_only_published_languages_are_offered(bare: Path, tmp_path: Path) -> Non
     assert (sv.header("Location") or "").endswith("/tietovarannot/index.html#dataset/varhaiskasvatus")
     assert (en.header("Location") or "").endswith("/tietovarannot/index.en.html#dataset/varhaiskasvatus")
     assert missing.status == 404
+
+
+def test_the_wsgi_entry_point_reads_its_settings_from_the_environment(bare: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """What gunicorn does with ``kustavi_dcat.web.wsgi:app``: import the module, call ``app``."""
+    import importlib
+    import sys
+
+    from werkzeug.test import Client
+
+    monkeypatch.setenv("KUSTAVI_DCAT_DIR", str(bare))
+    monkeypatch.setenv("KUSTAVI_DCAT_PUBLIC_URL", PUBLIC)
+    monkeypatch.setenv("KUSTAVI_DCAT_PAGE_SIZE", "4")
+    monkeypatch.setenv("KUSTAVI_DCAT_STORE", str(tmp_path / "store"))
+    monkeypatch.delitem(sys.modules, "kustavi_dcat.web.wsgi", raising=False)
+    module = importlib.import_module("kustavi_dcat.web.wsgi")
+    try:
+        client = Client(module.app)
+        page = client.get("/catalog?page=2", headers={"Host": "evil.example"})
+        assert page.status_code == 200 and f"<{PUBLIC}catalog?page=3>".encode() in page.data
+        assert page.headers["Access-Control-Allow-Origin"] == "*"
+        assert client.get("/catalog.nt").data == (bare / "catalog.nt").read_bytes()
+        assert (tmp_path / "store").is_dir()
+    finally:
+        module.app.close()
+        del sys.modules["kustavi_dcat.web.wsgi"]

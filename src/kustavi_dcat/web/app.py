@@ -181,7 +181,7 @@ class CatalogueApp:
 
     def answer(self, request: Request, route: str, path: str) -> Response:
         if route in FILES:
-            return self._file(request, self.published.files[route])
+            return _send_held(request, self.published.files[route])
         if route.startswith("page:"):
             return self._page(request, route[5:])
         fmt = choose_format(", ".join(request.headers.getlist("Accept")) or None, NEGOTIABLE)
@@ -203,9 +203,6 @@ class CatalogueApp:
             return None
         iri = self.base + rel[1:]
         return self.catalogue.resource(iri) or self.catalogue.resource(self.base + quote(rel[1:], safe="/"))
-
-    def _file(self, request: Request, held: HeldFile) -> Response:
-        return _send_held(request, held)
 
     def _page(self, request: Request, name: str) -> Response:
         lang = next((code for code, page in PAGES.items() if page == name), "fi")

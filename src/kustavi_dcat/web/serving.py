@@ -112,6 +112,7 @@ def serve_until_stopped(server: Any) -> None:
     """Serve until Ctrl-C (or SIGTERM), then close the listening socket and return."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
+        signal.signal(signal.SIGINT, _interrupt)  # also when started with SIGINT ignored (a background job)
     try:
         server.run()  # returns on KeyboardInterrupt, after stopping its threads
     except KeyboardInterrupt:

@@ -21,7 +21,7 @@ ENV = {
     "max_result_bytes": "KUSTAVI_DCAT_MAX_RESULT_BYTES",
     "sparql_workers": "KUSTAVI_DCAT_SPARQL_WORKERS",
 }
-"""Environment variables ``kustavi_dcat.web:app`` reads (see docs/serve.md)."""
+"""Environment variables ``kustavi_dcat.web.wsgi:app`` reads (see docs/serve.md)."""
 
 
 @dataclass(frozen=True)
