@@ -106,9 +106,16 @@ def parse_graph(data: bytes, fmt: str) -> Graph:
     """``data`` parsed by Oxigraph in ``fmt`` (a ``FORMATS_BY_EXTENSION`` value), as an rdflib graph."""
     if _UPPER_TAG[fmt].search(data):
         return Graph().parse(data=data, format=fmt)
+    seen: dict[Any, Node] = {}  # a catalogue repeats its predicates, types and shared nodes: convert each once
+
+    def term(value: Any) -> Node:
+        found = seen.get(value)
+        if found is None:
+            found = seen[value] = to_rdflib(value)
+        return found
+
     graph = Graph()
-    graph.addN((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), graph)
-               for t in ox.parse(data, _OXIGRAPH[fmt]))
+    graph.addN((term(t.subject), term(t.predicate), term(t.object), graph) for t in ox.parse(data, _OXIGRAPH[fmt]))
     return graph
 
 

@@ -12,16 +12,17 @@ import math
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.term import Node
 
 from kustavi_dcat.namespaces import DCAT, DCT, FOAF, HYDRA, PREFIXES, RDF, RDFS, SKOS, VCARD
 from kustavi_dcat.reading import to_rdflib
 from kustavi_dcat.serialise import context as jsonld_context
-from kustavi_dcat.serialise import to_ntriples, to_rdfxml
+from kustavi_dcat.serialise import to_rdfxml
 from kustavi_dcat.web.negotiation import JSONLD, NTRIPLES, RDFXML, TURTLE, Format
 
 __all__ = ["Catalogue", "Paging", "describe", "hydra_view", "serialise"]
@@ -116,8 +117,9 @@ class Paging:
     def pages(self) -> int:
         return max(1, math.ceil(len(self.items) / self.page_size))
 
-    @property
+    @cached_property
     def stops(self) -> frozenset[Term]:
+        """The datasets and roots: a description or page does not go on through them."""
         return frozenset((*self.items, *self.roots))
 
     def items_on(self, page: int) -> tuple[Term, ...]:
@@ -153,57 +155,67 @@ def paginate(store: Any, page_size: int) -> Paging:
     return Paging(store, tuple(_subjects(store, DCAT.Dataset)), tuple(roots), page_size)
 
 
-def hydra_view(paging: Paging, page: int, link_root: str) -> set[Triple]:
-    """The ``hydra:PartialCollectionView`` of one page; its links are ``<link_root>?page=N``."""
-    def at(n: int) -> URIRef:
-        return URIRef(f"{link_root}?page={n}")
+_HYDRA = {name: ox.NamedNode(str(HYDRA[name])) for name in
+          ("PartialCollectionView", "first", "last", "next", "previous", "totalItems", "itemsPerPage")}
+_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
-    view = at(page)
-    out: set[Triple] = {
-        (view, RDF.type, HYDRA.PartialCollectionView),
-        (view, HYDRA.first, at(1)),
-        (view, HYDRA.last, at(paging.pages)),
-        (view, HYDRA.totalItems, Literal(len(paging.items))),
-        (view, HYDRA.itemsPerPage, Literal(paging.page_size)),
+
+def hydra_view(paging: Paging, page: int, link_root: str) -> set[OxTriple]:
+    """The ``hydra:PartialCollectionView`` of one page; its links are ``<link_root>?page=N``."""
+    def at(n: int) -> Term:
+        return ox.NamedNode(f"{link_root}?page={n}")
+
+    view, h = at(page), _HYDRA
+    out: set[OxTriple] = {
+        (view, _TYPE, h["PartialCollectionView"]),
+        (view, h["first"], at(1)),
+        (view, h["last"], at(paging.pages)),
+        (view, h["totalItems"], ox.Literal(str(len(paging.items)), datatype=_INTEGER)),
+        (view, h["itemsPerPage"], ox.Literal(str(paging.page_size), datatype=_INTEGER)),
     }
     if page < paging.pages:
-        out.add((view, HYDRA.next, at(page + 1)))
+        out.add((view, h["next"], at(page + 1)))
     if page > 1:
-        out.add((view, HYDRA.previous, at(page - 1)))
+        out.add((view, h["previous"], at(page - 1)))
     return out
 
 
 def _graph_of(triples: Iterable[Triple]) -> Graph:
     """A graph with the project's prefixes (and hydra), filled in sorted order so bytes are stable."""
     graph = Graph(bind_namespaces="none")
-    for prefix, ns in (*PREFIXES, ("hydra", str(HYDRA._NS))):
+    for prefix, ns in _PREFIXES.items():
         graph.bind(prefix, ns, override=True, replace=True)
     for triple in sorted(triples, key=lambda t: tuple((type(x).__name__, str(x)) for x in t)):
         graph.add(triple)
     return graph
 
 
-def serialise(triples: Iterable[Triple], fmt: Format) -> bytes:
+_PREFIXES = {**dict(PREFIXES), "hydra": str(HYDRA._NS)}
+
+
+def serialise(triples: Iterable[OxTriple], fmt: Format) -> bytes:
     """Bytes of ``triples``: Turtle, flat JSON-LD with the inline context, RDF/XML or N-Triples.
 
-    RDF/XML and N-Triples use the publishing writers (sorted, stable); Turtle and JSON-LD are rdflib's,
-    compacted with the same inline context (a response is a fragment or a page with its Hydra view).
+    Turtle and N-Triples are Oxigraph's writers (several times faster than rdflib's), fed in the order
+    the published files use, so bytes are stable and a client reads lists (keywords) in the same order
+    from a page as from the file; RDF/XML is the publishing writer and JSON-LD rdflib's, compacted with the
+    published files' inline context.
     """
-    graph = _graph_of(triples)
-    if fmt == TURTLE:
-        return graph.serialize(format="longturtle", encoding="utf-8")
+    pairs = sorted((((to_rdflib(s), to_rdflib(p), to_rdflib(o)), (s, p, o)) for s, p, o in triples),
+                   key=lambda pair: pair[0])  # rdflib's order of terms, the order of the published files
+    ordered = [pair[1] for pair in pairs]
+    if fmt in (TURTLE, NTRIPLES):
+        written: bytes | None = ox.serialize([ox.Triple(s, p, o) for s, p, o in ordered],
+                                      format=ox.RdfFormat.TURTLE if fmt == TURTLE else ox.RdfFormat.N_TRIPLES,
+                                      prefixes=_PREFIXES if fmt == TURTLE else None)
+        return written or b""
+    graph = _graph_of(pair[0] for pair in pairs)
     if fmt == JSONLD:
         ctx = jsonld_context()["@context"]
         return graph.serialize(format="json-ld", context=ctx, auto_compact=True, encoding="utf-8")
     if fmt == RDFXML:
         return to_rdfxml(graph)
-    if fmt == NTRIPLES:
-        return to_ntriples(graph)
     raise ValueError(f"not an RDF format: {fmt.media_type}")
-
-
-def converted(triples: Iterable[OxTriple]) -> set[Triple]:
-    return {(to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in triples}
 
 
 class Catalogue:
@@ -221,11 +233,11 @@ class Catalogue:
         node = ox.NamedNode(iri)
         return node if next(iter(self.store.quads_for_pattern(node, None, None, ox.DefaultGraph())), None) else None
 
-    def description(self, node: Term) -> set[Triple]:
-        return converted(describe(self.store, node, self.paging.stops))
+    def description(self, node: Term) -> set[OxTriple]:
+        return describe(self.store, node, self.paging.stops)
 
-    def page(self, number: int, link_root: str) -> set[Triple]:
-        return converted(self.paging.triples_on(number)) | hydra_view(self.paging, number, link_root)
+    def page(self, number: int, link_root: str) -> set[OxTriple]:
+        return self.paging.triples_on(number) | hydra_view(self.paging, number, link_root)
 
     def endpoints(self) -> list[str]:
         """IRIs given as a data service's ``dcat:endpointURL`` (the catalogue answers at them)."""
