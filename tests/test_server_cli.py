@@ -96,3 +96,13 @@ def test_serve_stops_cleanly_on_ctrl_c_and_sigterm(published: Path, sig: signal.
             proc.wait()
     assert proc.returncode == 0, err
     assert "Stopped." in out and "Traceback" not in err
+
+
+def test_serve_prepare_builds_the_store_and_exits(published: Path, tmp_path: Path) -> None:
+    """A deploy step after publish: the server's next start reuses the store."""
+    result = CliRunner().invoke(main, ["serve", "--dir", str(published), "--store", str(tmp_path / "s"), "--prepare"])
+    assert result.exit_code == 0, result.output
+    found = re.search(r"ready in (\S+) \((\d+) triples\)", result.output)
+    assert found and Path(found.group(1)).parent == tmp_path / "s" and int(found.group(2)) > 0
+    again = CliRunner().invoke(main, ["serve", "--dir", str(published), "--store", str(tmp_path / "s"), "--prepare"])
+    assert again.output == result.output

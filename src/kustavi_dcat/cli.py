@@ -162,17 +162,26 @@ def init(directory: Path) -> None:
 @click.option("--sparql-workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="Processes answering SPARQL queries at once.")
 @click.option("--quiet", "-q", is_flag=True, help="Write no access log lines to stderr.")
+@click.option("--prepare", is_flag=True, help="Build (or check) the store, then exit without serving.")
 @user_errors
 def serve(out_dir: Path, host: str, port: int, page_size: int, public_url: str | None, store_root: Path | None,
-          query_timeout: float, sparql_workers: int, quiet: bool) -> None:
+          query_timeout: float, sparql_workers: int, quiet: bool, prepare: bool) -> None:
     """Serve the published catalogue and a SPARQL endpoint until Ctrl-C (see README: Serving the catalogue)."""
     from kustavi_dcat.web import serving
-    from kustavi_dcat.web.app import create_app
+    from kustavi_dcat.web.app import create_app, prepare_store
     from kustavi_dcat.web.settings import Settings
 
     settings = Settings(page_size=page_size, public_url=public_url, store_root=store_root,
                         query_timeout=query_timeout, sparql_workers=sparql_workers)
-    app = create_app(out_dir, settings, warn=lambda message: click.echo(f"warning: {message}", err=True))
+
+    def warn(message: str) -> None:
+        click.echo(f"warning: {message}", err=True)
+
+    if prepare:
+        opened = prepare_store(out_dir, settings, warn)
+        click.echo(f"Store of {out_dir} ready in {opened.path} ({opened.triples} triples).")
+        return
+    app = create_app(out_dir, settings, warn=warn)
     try:
         server = serving.build_server(app if quiet else serving.access_log(app), host, port)
         paging = app.catalogue.paging

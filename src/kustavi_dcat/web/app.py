@@ -45,7 +45,7 @@ from kustavi_dcat.web.settings import Settings
 from kustavi_dcat.web.sparql import Answer, QueryRunner
 from kustavi_dcat.web.store import OpenStore, default_store_root, open_store
 
-__all__ = ["ALLOW", "CatalogueApp", "create_app"]
+__all__ = ["ALLOW", "CatalogueApp", "create_app", "prepare_store"]
 
 log = logging.getLogger("kustavi_dcat.web")
 
@@ -381,13 +381,24 @@ def create_app(out_dir: Path, settings: Settings | None = None,
     to the ``kustavi_dcat.web`` logger when it is None.
     """
     settings = settings or Settings()
+    published, opened = _open(out_dir, settings, warn)
+    return CatalogueApp(published, opened, settings)
+
+
+def prepare_store(out_dir: Path, settings: Settings | None = None,
+                  warn: Callable[[str], None] | None = None) -> OpenStore:
+    """Build (or check) the store of ``out_dir`` without serving, so the next start of a server is warm."""
+    published, opened = _open(out_dir, settings or Settings(), warn)
+    published.close()
+    return opened
+
+
+def _open(out_dir: Path, settings: Settings, warn: Callable[[str], None] | None) -> tuple[Published, OpenStore]:
     published = Published.open(out_dir)
     held = published.files["catalog.nt"]
     root = settings.store_root or default_store_root(out_dir)
     try:
-        opened = open_store(held.stream, held.digest, root, warn or log.warning)
+        return published, open_store(held.stream, held.digest, root, warn or log.warning)
     except SyntaxError as exc:
         published.close()
         raise OutputError(f"{out_dir / 'catalog.nt'}: not N-Triples ({exc})") from exc
-    return CatalogueApp(published, opened, settings)
-
