@@ -126,6 +126,8 @@ class CatalogueApp:
                                                           HTML, self.mtime)
         for fmt in RDF_FORMATS:  # load rdflib's writers now, so no request imports (opens) one
             serialise([], fmt)
+        # What every Hydra page shares takes seconds at national scale: computed now, not in a harvester's request.
+        threading.Thread(target=self.catalogue.paging.frame, daemon=True, name="kustavi-dcat-paging").start()
 
     def close(self) -> None:
         self.runner.close()

@@ -94,7 +94,13 @@ def _subjects(store: Any, kind: object) -> list[Term]:
     return sorted((s for s in found if isinstance(s, ox.NamedNode)), key=lambda s: s.value)
 
 
-_ORPHANS = "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER NOT EXISTS { ?x ?y ?s } }"
+_SUBJECTS = "SELECT DISTINCT ?s WHERE { ?s ?p ?o }"
+
+
+def _unlinked(store: Any, stops: frozenset[Term]) -> list[Term]:
+    """Subjects nothing links to, other than ``stops`` (one index lookup each: faster than a SPARQL anti-join)."""
+    subjects = (row["s"] for row in store.query(_SUBJECTS))
+    return [s for s in subjects if s not in stops and next(_inbound(store, s), None) is None]
 
 
 @dataclass
@@ -131,7 +137,7 @@ class Paging:
         with self._lock:
             if self._frame is None:
                 stops, items = self.stops, set(self.items)
-                starts = [*self.roots, *(r["s"] for r in self.store.query(_ORPHANS) if r["s"] not in stops)]
+                starts = [*self.roots, *_unlinked(self.store, stops)]
                 frame: set[OxTriple] = set()
                 for start in starts:
                     frame |= _closure(self.store, start, stops)
