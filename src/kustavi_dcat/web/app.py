@@ -168,7 +168,7 @@ class CatalogueApp:
             return _plain(405, f"Only {allow} are allowed.", {"Allow": allow})
         if route == "sparql":
             return self.sparql(request)
-        return self.answer(request, route, path)
+        return self.answer(request, route)
 
     def _route(self, path: str) -> str:
         prefix = self.base_path.rstrip("/")
@@ -181,7 +181,7 @@ class CatalogueApp:
             return f"page:{name or 'index.html'}"
         return "catalog" if path in self.endpoints else f"resource:{path}"
 
-    def answer(self, request: Request, route: str, path: str) -> Response:
+    def answer(self, request: Request, route: str) -> Response:
         if route in FILES:
             return _send_held(request, self.published.files[route])
         if route.startswith("page:"):
