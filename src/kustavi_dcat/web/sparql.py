@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 __all__ = ["Answer", "QueryRunner", "run_query"]
 
@@ -78,6 +78,13 @@ class _Bounded:
         """Oxigraph flushes its writer at the end."""
 
 
+def _prefixes() -> dict[str, str]:
+    """The published files' prefixes, for Turtle and RDF/XML answers a person can read."""
+    from kustavi_dcat.namespaces import PREFIXES
+
+    return dict(PREFIXES)
+
+
 def _choose(accept: str | None, offers: tuple[tuple[str, str, str], ...]) -> tuple[str, str, str] | None:
     from kustavi_dcat.web.negotiation import Format, choose_format
 
@@ -103,7 +110,10 @@ def run_query(store: Any, text: str, accept: str | None, limit: int) -> Answer:
     fmt = getattr(ox.RdfFormat if is_graph else ox.QueryResultsFormat, name)
     sink = _Bounded(limit)
     try:
-        result.serialize(sink, fmt)
+        if is_graph:
+            ox.serialize(result, cast(IO[bytes], sink), fmt, prefixes=_prefixes())
+        else:
+            result.serialize(sink, fmt)
     except TooLarge:
         return _text(422, f"The answer is larger than the limit of {limit} bytes; narrow the query or add LIMIT.")
     return Answer(200, content_type, b"".join(sink.parts))
