@@ -120,3 +120,17 @@ def test_files_that_are_not_n_triples_are_refused(out: Path) -> None:
     with pytest.raises(OutputError, match="not N-Triples") as caught:
         create_app(out)
     assert caught.value.exit_code == 4
+
+
+def test_settings_from_the_environment() -> None:
+    from kustavi_dcat.errors import KustaviError
+
+    out, settings = Settings.from_env({"KUSTAVI_DCAT_DIR": "/srv/out", "KUSTAVI_DCAT_PAGE_SIZE": "7",
+                                       "KUSTAVI_DCAT_QUERY_TIMEOUT": "2.5", "KUSTAVI_DCAT_STORE": "/srv/store"})
+    assert out == Path("/srv/out") and settings.page_size == 7 and settings.query_timeout == 2.5
+    assert settings.store_root == Path("/srv/store") and settings.public_url is None
+    assert Settings.from_env({}) == (Path("output"), Settings())
+    with pytest.raises(KustaviError, match="not a number"):
+        Settings.from_env({"KUSTAVI_DCAT_PAGE_SIZE": "many"})
+    with pytest.raises(KustaviError, match="public-url"):
+        Settings.from_env({"KUSTAVI_DCAT_PUBLIC_URL": "ftp://x.example/"})
