@@ -3,7 +3,7 @@
     python benchmarks/scale.py [--sizes 1000,5000,20000,100000] [--baseline-max 5000]
                                [--stages-max 20000] [--work DIR]
 
-For each size, ``benchmarks/synth.py`` writes the source tree, then, each in a fresh process:
+For each size, ``tests/support/synth.py`` writes the source tree, then, each in a fresh process:
 
 1. **publish**: ``kustavi-dcat publish`` as a steward runs it, with an empty record cache: wall and CPU
    time (main process and workers), peak memory (the proportional set size of all its processes together,
@@ -40,7 +40,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.synth import write_tree  # noqa: E402
+from tests.support.baselines import PLAIN_WRITERS  # noqa: E402
+from tests.support.synth import write_tree  # noqa: E402
 
 
 def _cpu() -> float:
@@ -258,7 +259,7 @@ def whole_vs_plain(n: int, work: Path) -> dict[str, Any]:
     rows["validate"] = (fast_s, plain_s)
     for name, write in serialise.WRITERS.items():
         ours, mine = timed(lambda w=write: w(mapped.triples))
-        theirs, other = timed(lambda w=serialise.PLAIN_WRITERS[name]: w(graph))
+        theirs, other = timed(lambda w=PLAIN_WRITERS[name]: w(graph))
         assert mine == other or name == "catalog.ttl", name  # rdflib orders Turtle subjects its own way
         rows[f"serialise {name}"] = (ours, theirs)
     return {"n": n, "rows": rows, "same_report": fast == plain, "triples": len(mapped.triples)}

@@ -2,7 +2,7 @@
 
     python benchmarks/serve.py [--sizes 5000,20000] [--clients 50] [--requests 20] [--work DIR]
 
-For each size, ``benchmarks/synth.py`` writes a source tree and ``kustavi-dcat publish`` publishes it
+For each size, ``tests/support/synth.py`` writes a source tree and ``kustavi-dcat publish`` publishes it
 (kept in ``--work`` for the next run). Then, each server in its own process:
 
 - **baseline**: a fresh Python process that imports pyoxigraph and parses ``catalog.nt`` (every triple
@@ -45,7 +45,7 @@ from urllib.parse import quote, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.synth import write_tree  # noqa: E402
+from tests.support.synth import write_tree  # noqa: E402
 
 PYTHON = sys.executable
 DATASET = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/ns/dcat#Dataset>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,11 +21,23 @@ SEED = SHARED / "seed" / "000_11c9b7d8208783e6.txt"
 
 
 def shared_or_skip(*parts: str) -> Path:
-    """A file under ../shared, or skip: the reference material lives beside the checkout, not in it."""
+    """A file under ../shared, or skip: the reference material lives beside the checkout, not in it.
+
+    Under CI (``CI=true``) its absence fails the test instead: CI lays ../shared beside the clone, so a
+    missing file there means the tests would silently check less than they claim.
+    """
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"reference material {path} is absent (../shared is not beside this checkout)")
+        reason = f"reference material {path} is absent (../shared is not beside this checkout)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason + "; CI must provide it")
+        pytest.skip(reason)
     return path
+
+
+def seed_path() -> Path:
+    """Kustavi's description page as text (the seed), or skip as ``shared_or_skip`` does."""
+    return shared_or_skip(*SEED.relative_to(SHARED).parts)
 
 
 @pytest.fixture(scope="session")

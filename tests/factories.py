@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kustavi_dcat.models import (
+    AccessBasis,
     Agent,
     Catalog,
     ContactPoint,
@@ -31,7 +32,8 @@ def text(fi: str, **others: str) -> LangText:
 
 
 def data_set(ident: str = "ds", **kw: object) -> DataSet:
-    values: dict[str, object] = {"title": text(f"Aineisto {ident}"), "description": text(f"Kuvaus {ident}")}
+    values: dict[str, object] = {"title": text(f"Aineisto {ident}"), "description": text(f"Kuvaus {ident}"),
+                                 "themes": ("SOCI",)}
     values.update(kw)
     return DataSet(ident, origin=ORIGIN, **values)  # type: ignore[arg-type]
 
@@ -42,7 +44,7 @@ def resource(ident: str = "res", datasets: tuple[DataSet, ...] = (), **kw: objec
         "description": text("Tarkoitus."), "themes": ("SOCI",), "subjects": (), "keywords": LangList.of(fi=["x"]),
         "legislation": ("906/2019",), "systems": (System(f"{ident}-sys", text("Järjestelmä"), ORIGIN),),
         "system_refs": (), "search_criteria": SearchCriteria(("hetu",), text("Hakutekijä on henkilötunnus."), ORIGIN),
-        "datasets": datasets,
+        "datasets": datasets, "access_basis": "salassa",
     }
     values.update(kw)
     return Resource(ident, origin=ORIGIN, **values)  # type: ignore[arg-type]
@@ -62,4 +64,6 @@ def source(resources: tuple[Resource, ...] = ()) -> Source:
                           (CrossReference("ref", text("Pöytäkirjat"), text("Katso rekisteri."), ORIGIN),)),),
         service=Service("svc", text("Palvelu"), text("Palvelun kuvaus"), ORIGIN),
         resources=resources,
+        access_bases=(AccessBasis("salassa", text("Salassa pidettävä (621/1999 24 § 1 mom. 25 k.)."), ("621/1999",),
+                                  ORIGIN),),
     )

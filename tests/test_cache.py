@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from benchmarks.synth import write_tree
 from kustavi_dcat import pipeline, units
 from kustavi_dcat.cache import DIR_NAME, RecordCache
 from kustavi_dcat.cli import main
 from kustavi_dcat.errors import SourceError
+from tests.support.synth import write_tree
 
 SIZE = 60
 

@@ -8,6 +8,7 @@ graph pyshacl reads (rdflib treats language tags case-insensitively when it comp
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
@@ -41,6 +42,7 @@ values = st.one_of(
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
 @given(node=st.sampled_from(NODES), predicate=st.sampled_from(PREDICATES), value=values, replace=st.booleans())
 def test_engines_agree_on_generated_values(kustavi_mapped: Mapped, node: URIRef, predicate: URIRef, value: Node,
                                            replace: bool) -> None:
@@ -54,6 +56,7 @@ def test_engines_agree_on_generated_values(kustavi_mapped: Mapped, node: URIRef,
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
 @given(tag=st.sampled_from(TAGS))
 def test_engines_agree_when_a_tag_differs_from_another_nodes_only_in_case(kustavi_mapped: Mapped, tag: str) -> None:
     """The reported drift: one data set's "Hakemukset"@fi retagged while another keeps "Hakemukset"@fi."""

@@ -2,7 +2,7 @@
 
 Fast: shapes compiled to Python checks (``fastvalidate``), worker processes, linear writers. Plain:
 pyshacl over the whole graph (``validate.validate_graph``) and pyld / rdflib writers
-(``serialise.PLAIN_WRITERS``). Checked on small synthetic national catalogues (``benchmarks/synth.py``)
+(``tests/support/baselines.py``). Checked on small synthetic national catalogues (``tests/support/synth.py``)
 with deliberate violations, so the suite stays fast; ``benchmarks/scale.py`` measures the large ones.
 """
 
@@ -14,13 +14,14 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from benchmarks.synth import write_tree
 from kustavi_dcat import fastvalidate, hetu, pipeline
 from kustavi_dcat.loader import load
 from kustavi_dcat.mapping import Mapped, build
 from kustavi_dcat.namespaces import DCAT, DCT, RDF, XSD
-from kustavi_dcat.serialise import PLAIN_WRITERS, Sorted, serialise_all, to_jsonld, to_ntriples, to_rdfxml, to_turtle
+from kustavi_dcat.serialise import Sorted, serialise_all, to_jsonld, to_ntriples, to_rdfxml, to_turtle
 from kustavi_dcat.validate import Report, shapes_graph, validate_graph
+from tests.support.baselines import PLAIN_WRITERS
+from tests.support.synth import write_tree
 
 SH = "http://www.w3.org/ns/shacl#"
 EU = "http://publications.europa.eu/resource/authority/"
@@ -71,6 +72,7 @@ def _same(plain: Report, fast: Report) -> None:
     assert [r.sort_key() for r in fast.results] == [r.sort_key() for r in plain.results]
 
 
+@pytest.mark.slow
 def test_fast_validation_equals_pyshacl_on_a_catalogue_with_violations(mapped: Mapped) -> None:
     graph, at = _broken(mapped)
     plain = validate_graph(graph, mapped.origins)
@@ -87,6 +89,7 @@ def test_fast_validation_equals_pyshacl_on_a_catalogue_with_violations(mapped: M
     assert all(_identity_code() not in (r.value or "") + r.message for r in fast.results)
 
 
+@pytest.mark.slow
 def test_worker_processes_give_the_same_report(mapped: Mapped, monkeypatch: pytest.MonkeyPatch) -> None:
     graph, _ = _broken(mapped)
     monkeypatch.setattr(fastvalidate, "PARALLEL_MIN_FOCUS", 1)

@@ -11,6 +11,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import graph_diff, to_isomorphic
 
+from kustavi_dcat import vocabulary
 from kustavi_dcat.pipeline import publish
 from kustavi_dcat.serialise import FORMATS
 from tests.conftest import OUTPUT, SOURCE
@@ -30,6 +31,12 @@ def _graph_diff(expected: bytes, actual: bytes, fmt: str) -> str:
     lines = [f"- {' '.join(t.n3() for t in triple)}" for triple in sorted(only_old)]
     lines += [f"+ {' '.join(t.n3() for t in triple)}" for triple in sorted(only_new)]
     return "\n".join(lines[:60]) or "(same triples; only the bytes differ)"
+
+
+@pytest.mark.parametrize("name", sorted(vocabulary.files()))
+def test_committed_vocabulary_equals_fresh_publish(fresh: Path, name: str) -> None:
+    """The s28 vocabulary (Turtle and page) published beside the catalogue is the committed one."""
+    assert (OUTPUT / name).read_bytes() == (fresh / name).read_bytes(), f"output/{name} is stale"
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))

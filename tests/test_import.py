@@ -7,6 +7,7 @@ every item placed; what cannot be placed is an error naming its line, and nothin
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from kustavi_dcat.loader import load
 from kustavi_dcat.models import Source
 from kustavi_dcat.pipeline import publish
 from kustavi_dcat.scaffold import FolderNotEmpty
-from tests.conftest import SEED, SOURCE, shared_or_skip
+from tests.conftest import SOURCE, seed_path, shared_or_skip
 
 DATA = Path(__file__).parent / "data" / "import"
 OWN_TEXT = DATA / "esimerkkila_sivistys.txt"
@@ -41,6 +42,7 @@ KUSTAVI = Options(
     homepage="https://www.kustavi.fi",
     municipality_code="304",
     municipality_name="Kustavi",
+    access_basis="Salassa pidettävä (621/1999 24 § 1 mom. 25 k.; 812/2000 14 §).",
 )
 ESIMERKKILA = Options(
     base_iri="https://www.esimerkkila.fi/tietovarannot/",
@@ -48,6 +50,7 @@ ESIMERKKILA = Options(
     email="kirjaamo@esimerkkila.fi",
     municipality_code="999",
     municipality_name="Esimerkkilä",
+    access_basis="Salassa pidettävä (621/1999 24 § 1 mom. 25 k.).",
 )
 
 TEMPLATE_HEADINGS = {
@@ -85,7 +88,8 @@ def facts(source: Source) -> dict[str, Any]:
         "resources": {
             _fi(r.title): {
                 "purpose": _fi(r.description),
-                "datasets": [_fi(d.title) for d in r.datasets],
+                # The page's own title: kept as `alternative` where the catalogue's title was made unique.
+                "datasets": [_fi(d.alternative or d.title) for d in r.datasets],
                 "systems": [(_fi(s.name), _fi(s.description)) for s in r.systems],
                 "criteria": [labels[c] for c in r.search_criteria.criteria] if r.search_criteria else None,
                 "statement": _fi(r.search_criteria.statement) if r.search_criteria else None,
@@ -102,7 +106,7 @@ def facts(source: Source) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def seed_import(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _import(tmp_path_factory.mktemp("seed"), SEED, KUSTAVI)
+    return _import(tmp_path_factory.mktemp("seed"), seed_path(), KUSTAVI)
 
 
 def test_seed_round_trips_to_the_hand_written_facts(seed_import: Path) -> None:
@@ -113,8 +117,23 @@ def test_seed_round_trips_to_the_hand_written_facts(seed_import: Path) -> None:
     assert imported == hand_written
 
 
+def test_seed_import_states_what_the_page_does_not_say_only_from_options(seed_import: Path) -> None:
+    """The access basis comes from --access-basis; the controller is left to the steward (a comment, not a
+    guess); the page is named as the section's source; the data sets' themes are marked as written."""
+    source = load(seed_import)
+    [basis] = source.access_bases
+    assert basis.statutes == ("621/1999", "812/2000") and "24 § 1 mom. 25 k." in (basis.text.get("fi") or "")
+    assert all(r.access_basis == basis.id and r.controller is None for r in source.resources)
+    assert all("datasets.themes" in r.written_for_catalogue for r in source.resources)
+    (section,) = source.sections
+    assert section.source_page is not None and section.source_page.title.get("fi") == section.title.get("fi")
+    assert section.source_page.url is None and section.source_page.checked is None
+    for path in (seed_import / "resources").glob("*.yaml"):
+        assert "# The page does not say who controls these records now" in path.read_text("utf-8")
+
+
 def test_seed_import_counts_every_item(tmp_path: Path) -> None:
-    records = records_from_text(SEED.read_text("utf-8"), SEED.name, KUSTAVI)
+    records = records_from_text(seed_path().read_text("utf-8"), seed_path().name, KUSTAVI)
     c = records.counts
     assert (c.resources, c.datasets, c.systems, c.search_criteria, c.cross_references) == (3, 22, 9, 2, 1)
     assert records.warnings == ()
@@ -128,7 +147,7 @@ def test_seed_import_publishes_a_valid_catalogue_carrying_every_line(seed_import
     graph = Graph().parse(tmp_path / "out" / "catalog.ttl")
     texts = {str(o) for o in graph.objects() if isinstance(o, Literal) and o.language == "fi"}
     missing = []
-    for line in split_lines(SEED.read_text("utf-8")):
+    for line in split_lines(seed_path().read_text("utf-8")):
         if line.text in TEMPLATE_HEADINGS or line.text in texts:
             continue
         name, description = split_system(line.text)
@@ -154,8 +173,8 @@ def test_seed_import_invents_nothing_the_text_does_not_say(seed_import: Path) ->
 
 
 def test_import_is_deterministic(tmp_path: Path) -> None:
-    a = _import(tmp_path, SEED, KUSTAVI, "a")
-    b = _import(tmp_path, SEED, KUSTAVI, "b")
+    a = _import(tmp_path, seed_path(), KUSTAVI, "a")
+    b = _import(tmp_path, seed_path(), KUSTAVI, "b")
     files_a = sorted(p.relative_to(a) for p in a.rglob("*.yaml"))
     assert files_a == sorted(p.relative_to(b) for p in b.rglob("*.yaml"))
     assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files_a)
@@ -468,25 +487,27 @@ def test_nothing_is_written_when_a_line_cannot_be_placed(tmp_path: Path) -> None
 
 def test_without_options_placeholders_stop_the_loader(tmp_path: Path) -> None:
     out = tmp_path / "src"
-    report = import_file(SEED, out, Options())
-    assert len(report.placeholders) == 5
+    report = import_file(seed_path(), out, Options())
+    assert len(report.placeholders) == 6
     with pytest.raises(SourceError) as caught:
         load(out)
     fields = {p.field for p in caught.value.problems}
     assert {"catalog.base_iri", "publisher.name.fi", "publisher.email", "contact_point.email",
-            "spatial[0].iri"} <= fields
+            "spatial[0].iri", "access_bases[0].text.fi"} <= fields
     assert all("placeholder" in p.message for p in caught.value.problems)
 
 
 def test_filling_the_placeholders_gives_the_same_source_as_the_options(tmp_path: Path) -> None:
     out = tmp_path / "src"
-    import_file(SEED, out, Options(publisher_name="Kustavin kunta", homepage="https://www.kustavi.fi"))
+    import_file(seed_path(), out, Options(publisher_name="Kustavin kunta", homepage="https://www.kustavi.fi"))
     catalog = out / "catalog.yaml"
     catalog.write_text(catalog.read_text("utf-8")
                        .replace("https://example.invalid/tietovarannot/", "https://www.kustavi.fi/tietovarannot/")
                        .replace("TODO@example.invalid", "kustavi@kustavi.fi")
                        .replace("code/TODO", "code/304")
                        .replace("'TODO: kunnan nimi'", "Kustavi"), "utf-8")
+    catalog.write_text(re.sub(r"'?TODO: salassapitoperuste[^\n]*", "Salassa pidettävä (621/1999 24 § 1 mom. 25 k.).",
+                              catalog.read_text("utf-8")), "utf-8")
     assert facts(load(out)) == facts(load(SOURCE))
 
 
@@ -500,7 +521,7 @@ def test_filling_the_placeholders_gives_the_same_source_as_the_options(tmp_path:
 ])
 def test_option_values_the_loader_would_refuse_are_usage_errors(tmp_path: Path, options: Options) -> None:
     with pytest.raises(KustaviError) as caught:
-        import_file(SEED, tmp_path / "out", options)
+        import_file(seed_path(), tmp_path / "out", options)
     assert caught.value.exit_code == 2
     assert not (tmp_path / "out").exists()
 
@@ -510,7 +531,7 @@ def test_a_non_empty_out_folder_is_refused(tmp_path: Path) -> None:
     out.mkdir()
     (out / "notes.txt").write_text("mine", "utf-8")
     with pytest.raises(FolderNotEmpty) as caught:
-        import_file(SEED, out, KUSTAVI)
+        import_file(seed_path(), out, KUSTAVI)
     assert caught.value.exit_code == 2
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
 
@@ -518,7 +539,7 @@ def test_a_non_empty_out_folder_is_refused(tmp_path: Path) -> None:
 def test_an_empty_out_folder_is_used(tmp_path: Path) -> None:
     out = tmp_path / "src"
     out.mkdir()
-    import_file(SEED, out, KUSTAVI)
+    import_file(seed_path(), out, KUSTAVI)
     assert len(load(out).resources) == 3
 
 

@@ -8,12 +8,13 @@ from click.testing import CliRunner
 
 from kustavi_dcat.cli import main
 from kustavi_dcat.loader import load
-from tests.conftest import SEED
+from tests.conftest import seed_path
 
 OWN_TEXT = Path(__file__).parent / "data" / "import" / "esimerkkila_sivistys.txt"
 KUSTAVI_OPTIONS = ["--base-iri", "https://www.kustavi.fi/tietovarannot/", "--publisher-name", "Kustavin kunta",
                    "--email", "kustavi@kustavi.fi", "--homepage", "https://www.kustavi.fi",
-                   "--municipality-code", "304", "--municipality-name", "Kustavi"]
+                   "--municipality-code", "304", "--municipality-name", "Kustavi",
+                   "--access-basis", "Salassa pidettävä (621/1999 24 § 1 mom. 25 k.; 812/2000 14 §)."]
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -23,7 +24,7 @@ def _run(*args: str) -> tuple[int, str, str]:
 
 def test_import_prints_files_and_counts_and_writes_a_loadable_source(tmp_path: Path) -> None:
     out = tmp_path / "src"
-    code, stdout, stderr = _run("import", str(SEED), "--out", str(out), *KUSTAVI_OPTIONS)
+    code, stdout, stderr = _run("import", str(seed_path()), "--out", str(out), *KUSTAVI_OPTIONS)
     assert code == 0, stderr
     assert stderr == ""
     assert f"wrote {out / 'catalog.yaml'}" in stdout.splitlines()
@@ -38,7 +39,8 @@ def test_import_then_publish(tmp_path: Path) -> None:
     code, _, stderr = _run("import", str(OWN_TEXT), "--out", str(tmp_path / "src"),
                            "--base-iri", "https://www.esimerkkila.fi/tietovarannot/",
                            "--publisher-name", "Esimerkkilän kunta", "--email", "kirjaamo@esimerkkila.fi",
-                           "--municipality-code", "999", "--municipality-name", "Esimerkkilä")
+                           "--municipality-code", "999", "--municipality-name", "Esimerkkilä",
+                           "--access-basis", "Salassa pidettävä (621/1999 24 § 1 mom. 25 k.).")
     assert code == 0, stderr
     code, _, stderr = _run("publish", "--source", str(tmp_path / "src"), "--out", str(tmp_path / "out"))
     assert code == 0, stderr
@@ -56,7 +58,7 @@ def test_warnings_go_to_stderr_with_their_line(tmp_path: Path) -> None:
 
 def test_placeholders_are_listed_and_publish_refuses_them(tmp_path: Path) -> None:
     out = tmp_path / "src"
-    code, stdout, _ = _run("import", str(SEED), "--out", str(out))
+    code, stdout, _ = _run("import", str(seed_path()), "--out", str(out))
     assert code == 0
     assert "base IRI (--base-iri)" in stdout
     assert "e-mail address (--email)" in stdout
@@ -68,7 +70,7 @@ def test_placeholders_are_listed_and_publish_refuses_them(tmp_path: Path) -> Non
 
 def test_an_unplaceable_line_exits_3_with_its_line_and_writes_nothing(tmp_path: Path) -> None:
     text = tmp_path / "page.txt"
-    text.write_text(SEED.read_text("utf-8") + "\n\nLisätietoja kirjaamosta\n", "utf-8")
+    text.write_text(seed_path().read_text("utf-8") + "\n\nLisätietoja kirjaamosta\n", "utf-8")
     n = len(text.read_text("utf-8").split("\n")) - 1
     code, stdout, stderr = _run("import", str(text), "--out", str(tmp_path / "src"), *KUSTAVI_OPTIONS)
     assert code == 3
@@ -88,20 +90,20 @@ def test_a_non_empty_out_folder_exits_2(tmp_path: Path) -> None:
     out = tmp_path / "src"
     out.mkdir()
     (out / "catalog.yaml").write_text("# mine\n", "utf-8")
-    code, _, stderr = _run("import", str(SEED), "--out", str(out), *KUSTAVI_OPTIONS)
+    code, _, stderr = _run("import", str(seed_path()), "--out", str(out), *KUSTAVI_OPTIONS)
     assert code == 2
     assert "not empty" in stderr
     assert (out / "catalog.yaml").read_text("utf-8") == "# mine\n"
 
 
 def test_a_bad_option_value_exits_2(tmp_path: Path) -> None:
-    code, _, stderr = _run("import", str(SEED), "--out", str(tmp_path / "src"), "--base-iri", "kustavi.fi")
+    code, _, stderr = _run("import", str(seed_path()), "--out", str(tmp_path / "src"), "--base-iri", "kustavi.fi")
     assert code == 2
     assert "--base-iri" in stderr
     assert not (tmp_path / "src").exists()
 
 
 def test_out_is_required(tmp_path: Path) -> None:
-    code, _, stderr = _run("import", str(SEED))
+    code, _, stderr = _run("import", str(seed_path()))
     assert code == 2
     assert "--out" in stderr

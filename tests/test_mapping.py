@@ -16,12 +16,12 @@ from kustavi_dcat.models import LangList, TechnicalInterface
 from kustavi_dcat.namespaces import (
     DCAT,
     DCATAP,
-    DCATAPFI,
     DCT,
     ELI,
     FOAF,
     PROV,
     RDF,
+    S28,
     SKOS,
     VCARD,
     XSD,
@@ -84,7 +84,7 @@ def test_system_is_not_a_data_service() -> None:
     c = ctx()
     record = f.resource().systems[0]
     node = profile.system(c, record)
-    assert set(c.graph.objects(node, RDF.type)) == {DCATAPFI.InformationSystem}
+    assert set(c.graph.objects(node, RDF.type)) == {S28.InformationSystem}
     assert (node, DCT.title, Literal("Järjestelmä", lang="fi")) in c.graph
 
 
@@ -92,27 +92,27 @@ def test_search_criterion_and_statement() -> None:
     c = ctx()
     node = profile.search_criterion(c, c.source.search_criteria[0])
     assert node == iri("search-criterion/hetu")
-    assert {DCATAPFI.SearchCriterion, SKOS.Concept} <= set(c.graph.objects(node, RDF.type))
+    assert {S28.SearchCriterion, SKOS.Concept} <= set(c.graph.objects(node, RDF.type))
     subject = iri("dataset/x")
     profile.search_criteria(c, subject, f.resource().search_criteria)  # type: ignore[arg-type]
-    assert (subject, DCATAPFI.searchCriterion, node) in c.graph
-    assert (subject, DCATAPFI.searchCriteriaStatement, Literal("Hakutekijä on henkilötunnus.", lang="fi")) in c.graph
+    assert (subject, S28.searchCriterion, node) in c.graph
+    assert (subject, S28.searchCriteriaStatement, Literal("Hakutekijä on henkilötunnus.", lang="fi")) in c.graph
 
 
 def test_technical_interface_is_a_boolean_and_the_statement_as_written() -> None:
     c = ctx()
     subject = iri("dataset/x")
     profile.technical_interface(c, subject, TechnicalInterface(True, f.text("Osa on avoinna."), f.ORIGIN))
-    assert (subject, DCATAPFI.openThroughTechnicalInterface, Literal(True)) in c.graph
-    assert next(c.graph.objects(subject, DCATAPFI.openThroughTechnicalInterface)).datatype == XSD.boolean
-    assert (subject, DCATAPFI.technicalInterfaceStatement, Literal("Osa on avoinna.", lang="fi")) in c.graph
+    assert (subject, S28.openThroughTechnicalInterface, Literal(True)) in c.graph
+    assert next(c.graph.objects(subject, S28.openThroughTechnicalInterface)).datatype == XSD.boolean
+    assert (subject, S28.technicalInterfaceStatement, Literal("Osa on avoinna.", lang="fi")) in c.graph
 
 
 def test_cross_reference() -> None:
     c = ctx()
     node = profile.cross_reference(c, c.source.sections[0].cross_references[0])
-    assert (node, RDF.type, DCATAPFI.CrossReference) in c.graph
-    assert (node, DCATAPFI.seeResource, Literal("Katso rekisteri.", lang="fi")) in c.graph
+    assert (node, RDF.type, S28.CrossReference) in c.graph
+    assert (node, S28.seeResource, Literal("Katso rekisteri.", lang="fi")) in c.graph
 
 
 def test_information_resource_links_parts_both_ways_and_states_section_28_facts() -> None:
@@ -121,12 +121,12 @@ def test_information_resource_links_parts_both_ways_and_states_section_28_facts(
     c = ctx(res)
     node = information_resource(c, res, c.source.sections[0].technical_interface)
     assert node == iri("dataset/res")
-    assert {DCAT.Dataset, DCATAPFI.InformationResource} <= set(c.graph.objects(node, RDF.type))
+    assert {DCAT.Dataset, S28.InformationResource} <= set(c.graph.objects(node, RDF.type))
     assert (node, DCT.hasPart, iri("dataset/osa")) in c.graph
     assert (iri("dataset/osa"), DCT.isPartOf, node) in c.graph
     assert (node, DCT.identifier, Literal(str(node))) in c.graph
-    assert (node, DCATAPFI.informationSystem, iri("system/res-sys")) in c.graph
-    assert (node, DCATAPFI.openThroughTechnicalInterface, Literal(False)) in c.graph
+    assert (node, S28.informationSystem, iri("system/res-sys")) in c.graph
+    assert (node, S28.openThroughTechnicalInterface, Literal(False)) in c.graph
     assert (node, DCT.issued, Literal("2024-01-31", datatype=XSD.date)) in c.graph
     assert (node, DCATAP.applicableLegislation, URIRef("http://data.finlex.fi/eli/sd/2019/906/ajantasa")) in c.graph
     assert (node, DCT.accessRights, URIRef(EU + "access-right/NON_PUBLIC")) in c.graph
@@ -138,30 +138,34 @@ def test_information_resource_may_name_another_publisher() -> None:
     c = ctx(res)
     node = information_resource(c, res, None)
     assert (node, DCT.publisher, iri("agent/other")) in c.graph
-    assert not list(c.graph.objects(node, DCATAPFI.openThroughTechnicalInterface))
+    assert not list(c.graph.objects(node, S28.openThroughTechnicalInterface))
 
 
-def test_data_set_inherits_from_resource_unless_it_says_otherwise() -> None:
-    inherit = f.data_set("a", keywords=LangList.of(fi=["oma"]))
-    own = f.data_set("b", themes=("EDUC",), systems=())
-    res = f.resource(datasets=(inherit, own))
+def test_data_set_carries_only_what_its_own_record_gives() -> None:
+    """The page lists systems per resource: a data set states its own themes, systems and statutes only."""
+    bare = f.data_set("a", keywords=LangList.of(fi=["oma"]), themes=())
+    own = f.data_set("b", themes=("EDUC",), systems=("res-sys",), legislation=("540/2018",))
+    res = f.resource(datasets=(bare, own))
     c = ctx(res)
-    a = data_set(c, inherit, res)
+    a = data_set(c, bare, res)
     b = data_set(c, own, res)
-    assert set(c.graph.objects(a, DCAT.theme)) == {URIRef(EU + "data-theme/SOCI")}
+    assert not list(c.graph.objects(a, DCAT.theme))
+    assert not list(c.graph.objects(a, S28.informationSystem))
+    assert not list(c.graph.objects(a, DCATAP.applicableLegislation))
     assert {str(k) for k in c.graph.objects(a, DCAT.keyword)} == {"x", "oma"}
-    assert set(c.graph.objects(a, DCATAPFI.informationSystem)) == {iri("system/res-sys")}
     assert set(c.graph.objects(b, DCAT.theme)) == {URIRef(EU + "data-theme/EDUC")}
-    assert not list(c.graph.objects(b, DCATAPFI.informationSystem))
+    assert set(c.graph.objects(b, S28.informationSystem)) == {iri("system/res-sys")}
+    assert set(c.graph.objects(b, DCATAP.applicableLegislation)) == {
+        URIRef("http://data.finlex.fi/eli/sd/2018/540/ajantasa")}
 
 
-def test_catalog_service_serves_every_dataset_and_conforms_to_dcat_ap() -> None:
+def test_catalog_service_serves_no_register_and_conforms_to_dcat_ap() -> None:
+    """The service carries metadata only: it names no served dataset (the catalogues link to it)."""
     c = ctx()
-    datasets = [iri("dataset/a"), iri("dataset/b")]
-    node = catalog_service(c, datasets)
+    node = catalog_service(c)
     assert (node, RDF.type, DCAT.DataService) in c.graph
     assert (node, DCAT.endpointURL, iri("catalog")) in c.graph
-    assert set(c.graph.objects(node, DCAT.servesDataset)) == set(datasets)
+    assert not list(c.graph.objects(node, DCAT.servesDataset))
     standard = URIRef("https://semiceu.github.io/DCAT-AP/releases/3.0.1/")
     assert (node, DCT.conformsTo, standard) in c.graph
     assert (standard, RDF.type, DCT.Standard) in c.graph

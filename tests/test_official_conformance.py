@@ -23,7 +23,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from kustavi_dcat.mapping import Mapped
-from kustavi_dcat.namespaces import DCAT, DCT
+from kustavi_dcat.namespaces import DCAT, DCT, FOAF
 from tests.conftest import SHARED, shared_or_skip
 
 DCAT_AP = ("reference", "dcat-ap")
@@ -50,7 +50,17 @@ KNOWN_WARNINGS: dict[tuple[str, str, str], str] = {
     ("recommended", "Dataset", str(DCAT.distribution)):
         "the registers are not public: there is nothing to download or access, so no distribution is described",
     ("recommended", "Dataset", str(DCT.temporal)):
-        "the description states no period the records cover; none is invented",
+        "the description states no period the records cover; only the two registers that moved to the "
+        "wellbeing services county have one (they end on 31.12.2022); none is invented for the rest",
+    ("recommended", "other", str(DCAT.startDate)):
+        "the periods of the moved registers end on 31.12.2022; when the records begin is not known",
+    ("recommended", "Catalog", str(FOAF.homepage)):
+        "the address of the description page is not known, and the municipality's front page is not a page "
+        "of this catalogue; no homepage is invented",
+    ("recommended", "DataService", str(DCAT.servesDataset)):
+        "the service serves the catalogue's metadata, not the registers; DCAT-AP's range shapes accept a "
+        "catalogue as a served dataset only if it is also typed dcat:Dataset, which would make portals "
+        "harvest the catalogue itself as a data set (docs/truth.md)",
     ("recommended", "Catalog", str(DCT.issued)):
         "the description page gives no publication date; a steward adds `issued:` when it is known",
     ("recommended", "Catalog", str(DCT.modified)):
@@ -135,6 +145,7 @@ def cases() -> Iterator[object]:
             yield pytest.param(ap, name, id=f"{ap}-{name}", marks=marks)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("ap", "name"), list(cases()))
 def test_no_official_violations(catalogue: Graph, request: pytest.FixtureRequest, ap: str, name: str) -> None:
     data_tables = request.getfixturevalue("tables") if name == "vocabularies" else None
@@ -148,7 +159,7 @@ def test_no_official_violations(catalogue: Graph, request: pytest.FixtureRequest
 def test_reference_shapes_are_the_documented_files() -> None:
     """The skip above is honest: when ../shared exists, every file this module reads is there."""
     if not SHARED.exists():
-        pytest.skip(f"{SHARED} is absent (the reference material lives beside the checkout)")
+        shared_or_skip()  # skips, or fails under CI
     for sets in SETS.values():
         for files in sets.values():
             for f in files:

@@ -13,9 +13,15 @@ from click.testing import CliRunner, Result
 
 from kustavi_dcat import pipeline, progress, units
 from kustavi_dcat.cli import main
+from kustavi_dcat.page import PAGE_FILES
 from kustavi_dcat.progress import Feedback
 from kustavi_dcat.serialise import FORMATS
+from kustavi_dcat.vocabulary import files as vocabulary_files
 from tests.conftest import SOURCE
+
+WRITTEN = sorted([*FORMATS, *PAGE_FILES.values(), *vocabulary_files()])
+"""What publishing the Kustavi source writes: the catalogue files, the fi, sv and en pages and the s28
+vocabulary (Turtle and page)."""
 
 
 def publish(*args: str) -> Result:
@@ -37,14 +43,14 @@ def test_default_run_off_a_terminal_prints_results_and_no_progress(tmp_path: Pat
     assert result.exit_code == 0
     assert result.stderr == ""
     assert "\r" not in result.output
-    assert result.stdout.count("wrote ") == len(FORMATS)
+    assert result.stdout.count("wrote ") == len(WRITTEN)
 
 
 def test_quiet_prints_nothing_on_success_and_still_writes(tmp_path: Path) -> None:
     result = publish("--quiet", "--out", str(tmp_path))
     assert result.exit_code == 0
     assert result.output == ""
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FORMATS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == WRITTEN
 
 
 def test_quiet_still_prints_errors(tmp_path: Path) -> None:
@@ -67,8 +73,8 @@ def test_verbose_prints_each_stage_with_its_time_and_counts(tmp_path: Path) -> N
     by_stage = {line.split()[0]: line for line in lines}
     assert "triples" in by_stage["map"] and "25 datasets" in by_stage["map"]
     assert "0 violations" in by_stage["validate"]
-    assert f"{len(FORMATS)} files" in by_stage["write"]
-    assert result.stdout.count("wrote ") == len(FORMATS)
+    assert f"{len(WRITTEN)} files" in by_stage["write"]
+    assert result.stdout.count("wrote ") == len(WRITTEN)
 
 
 def test_verbose_marks_the_stage_that_failed(tmp_path: Path) -> None:
@@ -113,7 +119,7 @@ def test_on_a_terminal_a_long_run_shows_the_stage_line_then_clears_it(
     assert "\rpublishing [###..] serialise " in result.stderr
     width = len(result.stderr.rsplit("\r", 2)[-2])
     assert result.stderr.endswith("\r" + " " * width + "\r"), "the line is cleared at the end"
-    assert result.stdout.count("wrote ") == len(FORMATS)
+    assert result.stdout.count("wrote ") == len(WRITTEN)
 
 
 def test_on_a_terminal_quiet_shows_no_stage_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
@@ -47,6 +48,7 @@ def sources(draw: st.DrawFn) -> Source:
     return f.source(tuple(resources))
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sources())
 def test_same_source_gives_byte_identical_files(source: Source) -> None:
@@ -55,6 +57,7 @@ def test_same_source_gives_byte_identical_files(source: Source) -> None:
     assert first == second
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sources())
 def test_every_format_parses_back_to_the_same_graph(source: Source) -> None:

@@ -15,10 +15,15 @@ from rdflib import BNode, Graph, Literal, URIRef
 from kustavi_dcat import publish as publish_module
 from kustavi_dcat.cli import main
 from kustavi_dcat.errors import OutputError
-from kustavi_dcat.namespaces import DCAT, DCATAPFI, DCT, RDF, VCARD
+from kustavi_dcat.namespaces import DCAT, DCT, RDF, S28, VCARD
+from kustavi_dcat.page import PAGE_FILES
 from kustavi_dcat.pipeline import publish
 from kustavi_dcat.serialise import FORMATS
+from kustavi_dcat.vocabulary import files as vocabulary_files
 from tests.conftest import ROOT, SOURCE, shared_or_skip
+
+PUBLISHED = sorted([*FORMATS, *PAGE_FILES.values(), *vocabulary_files()])
+"""Every file `publish` writes: the catalogue in four formats, the fi/sv/en pages and the s28 vocabulary."""
 
 HEADINGS = {
     "Tietoaineistot",
@@ -71,7 +76,7 @@ def test_python_dash_m_runs_the_same_cli(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "kustavi_dcat", "publish", "--source", str(SOURCE),
                            "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT, check=False)
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FORMATS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == PUBLISHED
 
 
 def test_four_files_are_one_graph(graphs: dict[str, Graph]) -> None:
@@ -158,7 +163,7 @@ def test_a_folder_in_place_of_an_output_file_is_refused_before_anything_is_writt
     assert result.exit_code == 4
     assert "catalog.rdf: is not a regular file" in result.output
     assert all((tmp_path / n).read_bytes() == b"previous" for n in FORMATS if n != "catalog.rdf")
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FORMATS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FORMATS)  # nothing new was written
 
 
 def test_cli_exit_code_4_when_output_cannot_be_written(tmp_path: Path) -> None:
@@ -176,10 +181,10 @@ def test_turtle_loads_into_oxigraph_and_answers_a_query(out: Path) -> None:
     query = """
         PREFIX dcat: <http://www.w3.org/ns/dcat#>
         PREFIX dct: <http://purl.org/dc/terms/>
-        PREFIX dcatapfi: <https://w3id.org/kustavi-dcat/dcat-ap-fi#>
+        PREFIX s28: <https://www.kustavi.fi/tietovarannot/s28#>
         SELECT ?title WHERE {
-          ?r a dcatapfi:InformationResource ; dct:title ?title ;
-             dcatapfi:searchCriterion <https://www.kustavi.fi/tietovarannot/search-criterion/henkilotunnus> .
+          ?r a s28:InformationResource ; dct:title ?title ;
+             s28:searchCriterion <https://www.kustavi.fi/tietovarannot/search-criterion/henkilotunnus> .
           FILTER(lang(?title) = "fi")
         }"""
     titles = {solution["title"].value for solution in store.query(query)}
@@ -239,36 +244,43 @@ def test_data_sets_and_systems_are_attached_to_their_own_resource(graph: Graph) 
     assert sum(len(v["systems"]) for v in structure.values()) == 9
     for title, expected in structure.items():
         resource = _by_fi_title(graph, title)
-        assert (resource, RDF.type, DCATAPFI.InformationResource) in graph
+        assert (resource, RDF.type, S28.InformationResource) in graph
         parts = {p for p in graph.objects(resource, DCT.hasPart) if isinstance(p, URIRef)}
-        assert {t for p in parts for t in _fi(graph, p, DCT.title)} == set(expected["datasets"])
+        # The page's own titles, kept as dct:alternative (dct:title is made unique for portals).
+        assert {t for p in parts for t in _fi(graph, p, DCT.alternative)} == set(expected["datasets"])
         for part in parts:
             assert (part, DCT.isPartOf, resource) in graph
         # "Daisy (varhaiskasvatus)" and "Pro Consona / Sosiaalityöjärjestelmä": name, then its qualifier.
         expected_systems = {tuple(p for p in re.split(r"\s*\(\s*|\s*/\s*|\)", line) if p)
                             for line in expected["systems"]}
         actual_systems = {(*_fi(graph, s, DCT.title), *_fi(graph, s, DCT.description))  # type: ignore[arg-type]
-                          for s in graph.objects(resource, DCATAPFI.informationSystem)}
+                          for s in graph.objects(resource, S28.informationSystem)}
         assert actual_systems == expected_systems
 
 
 def test_search_criteria_interface_statement_and_cross_reference(graph: Graph) -> None:
-    for resource in graph.subjects(RDF.type, DCATAPFI.InformationResource):
-        labels = {t for c in graph.objects(resource, DCATAPFI.searchCriterion)
+    for resource in graph.subjects(RDF.type, S28.InformationResource):
+        labels = {t for c in graph.objects(resource, S28.searchCriterion)
                   for t in _fi(graph, c, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"))}  # type: ignore[arg-type]
         assert labels == {"henkilön nimi", "henkilötunnus"}
-        assert (resource, DCATAPFI.openThroughTechnicalInterface, Literal(False)) in graph
+        assert (resource, S28.openThroughTechnicalInterface, Literal(False)) in graph
     section = _by_fi_title(graph, "Sosiaalipalveluiden tietovarannot")
-    assert _fi(graph, section, DCATAPFI.technicalInterfaceStatement) == {
+    assert _fi(graph, section, S28.technicalInterfaceStatement) == {
         "Tietoaineistot eivät ole saatavissa avoimesti teknisen rajapinnan avulla."}
-    [ref] = graph.objects(section, DCATAPFI.crossReference)
-    assert _fi(graph, ref, DCATAPFI.seeResource) == {"Katso Hallintopalvelut, Asianhallintarekisteri."}  # type: ignore[arg-type]
+    [ref] = graph.objects(section, S28.crossReference)
+    assert _fi(graph, ref, S28.seeResource) == {"Katso Hallintopalvelut, Asianhallintarekisteri."}  # type: ignore[arg-type]
 
 
 def test_nothing_is_labelled_open(graph: Graph) -> None:
-    non_public = URIRef("http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC")
+    """Registers are NON_PUBLIC; the few PUBLIC data sets are public documents obtainable on request,
+    never open data: no licence, no distribution, no avoindata.fi collection type on any dataset."""
+    rights = "http://publications.europa.eu/resource/authority/access-right/"
     datasets = set(graph.subjects(RDF.type, DCAT.Dataset))
-    assert {o for d in datasets for o in graph.objects(d, DCT.accessRights)} == {non_public}
+    assert {str(o) for d in datasets for o in graph.objects(d, DCT.accessRights)} == {
+        rights + "NON_PUBLIC", rights + "PUBLIC"}
+    for d in datasets:
+        assert not list(graph.objects(d, DCT.license)) and not list(graph.objects(d, DCAT.distribution))
+        assert not list(graph.objects(d, URIRef("http://avoindata.fi/ns#collectionType")))
 
 
 def test_contact_point_is_kustavis_official_address(graph: Graph) -> None:
@@ -303,8 +315,8 @@ def test_publish_refuses_a_catalogue_that_breaks_the_profile(source_copy: Path, 
     result = CliRunner().invoke(main, ["publish", "--source", str(source_copy), "--out", str(out)])
     assert result.exit_code == 1, result.output
     assert "https://www.kustavi.fi/tietovarannot/dataset/varhaiskasvatus" in result.output
-    assert "dcatapfi:informationSystem" in result.output
-    assert "dcatapfi:searchCriterion" in result.output
+    assert "s28:informationSystem" in result.output
+    assert "s28:searchCriterion" in result.output
     assert "resources/varhaiskasvatus.yaml" in result.output  # where the steward fixes it
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 

@@ -18,7 +18,6 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.term import Node
 
-from benchmarks.synth import write_tree
 from kustavi_dcat import render
 from kustavi_dcat.loader import load
 from kustavi_dcat.mapping import Mapped, build
@@ -26,10 +25,6 @@ from kustavi_dcat.namespaces import DCAT, DCT, FOAF, RDF, SKOS, XSD
 from kustavi_dcat.render import FORMATS, Block, NotRenderable, document
 from kustavi_dcat.serialise import FORMATS as PARSERS
 from kustavi_dcat.serialise import (
-    PLAIN_WRITERS,
-    plain_jsonld,
-    plain_ntriples,
-    plain_turtle,
     serialise_all,
     to_jsonld,
     to_rdfxml,
@@ -38,6 +33,8 @@ from kustavi_dcat.serialise import (
     whole_turtle,
 )
 from tests.conftest import OUTPUT
+from tests.support.baselines import PLAIN_WRITERS, plain_jsonld, plain_ntriples, plain_turtle
+from tests.support.synth import write_tree
 
 REFERENCE: dict[str, Callable[[Graph], bytes]] = {
     "catalog.ttl": whole_turtle,
@@ -274,3 +271,16 @@ def test_a_language_tag_is_kept_as_written() -> None:
             assert isomorphic(Graph().parse(data=made, format="json-ld"), graph)
         else:
             assert made == REFERENCE[fmt.file](graph), fmt.file
+
+
+@pytest.mark.parametrize("text", ["a\rb", "a\r\nb", "\r", "x\t<&>\"'\ny"])
+def test_every_writer_keeps_carriage_returns_and_markup_characters(text: str) -> None:
+    """An XML parser turns a raw CR into LF: RDF/XML must write it as a character reference."""
+    graph = Graph()
+    subject = URIRef("https://www.kustavi.fi/tietovarannot/dataset/x")
+    graph.add((subject, DCT.title, Literal(text, lang="fi")))
+    graph.add((subject, DCT.description, Literal(text)))
+    for name, write in {"catalog.rdf": to_rdfxml, "whole.rdf": whole_rdfxml,
+                        "catalog.ttl": to_turtle, "whole.ttl": whole_turtle}.items():
+        back = Graph().parse(data=write(graph), format="xml" if name.endswith(".rdf") else "turtle")
+        assert set(back) == set(graph), name

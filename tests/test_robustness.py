@@ -19,12 +19,12 @@ from typing import Any, BinaryIO
 import pytest
 from click.testing import CliRunner
 
-from benchmarks.synth import write_tree
 from kustavi_dcat import cache as cache_module
 from kustavi_dcat import pipeline, publish, units
 from kustavi_dcat.cli import main
 from kustavi_dcat.errors import EXIT_INTERNAL
 from kustavi_dcat.mapping import resource_members
+from tests.support.synth import write_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -26,7 +26,7 @@ from rdflib import Graph, Literal, URIRef
 
 from kustavi_dcat.errors import OutputError
 from kustavi_dcat.models import Source
-from kustavi_dcat.namespaces import DCAT, DCATAPFI, DCT, HYDRA, RDF, VCARD
+from kustavi_dcat.namespaces import DCAT, DCT, HYDRA, RDF, S28, VCARD
 from kustavi_dcat.pipeline import publish
 from kustavi_dcat.publish import write_atomically
 from kustavi_dcat.serialise import serialise_all
@@ -207,7 +207,7 @@ def test_every_iri_of_the_catalogue_dereferences_in_every_format(server: Served,
     iris = sorted({s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(base)})
     kinds = {str(iri)[len(base):].split("/")[0] for iri in iris}
     assert kinds == {"catalog", "dataset", "service", "agent", "contact", "system", "search-criterion",
-                     "cross-reference"}
+                     "cross-reference", "rights", "provenance", "attribution", "period"}
     assert len(iris) >= len(datasets_of(graph)) + 10
     for iri in iris:
         own = set(graph.triples((iri, None, None)))
@@ -244,10 +244,10 @@ def test_a_data_set_description_carries_its_contact_point_and_links(server: Serv
 def test_a_system_description_names_the_data_sets_it_holds(server: Served, graph: Graph,
                                                            base: str) -> None:
     system = URIRef(base + "system/pro-consona")
-    holders = set(graph.subjects(DCATAPFI.informationSystem, system))
+    holders = set(graph.subjects(S28.informationSystem, system))
     assert holders
     described = fetch(server, "/tietovarannot/system/pro-consona", {"Accept": "application/n-triples"}).graph()
-    assert set(described.subjects(DCATAPFI.informationSystem, system)) == holders
+    assert set(described.subjects(S28.informationSystem, system)) == holders
     for holder in holders:
         assert described.value(holder, DCT.title) is not None
 

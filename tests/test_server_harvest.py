@@ -130,7 +130,7 @@ def test_harvest_from_the_server_gets_every_dataset_once_and_whole(server: Serve
         assert package["notes"] and package["tags"]
         extras = {e["key"]: e["value"] for e in package["extras"]}
         assert extras["contact_email"] and extras["contact_name"] and extras["publisher_name"]
-        assert extras["access_rights"].endswith("/access-right/NON_PUBLIC")
+        assert extras["access_rights"] == str(graph.value(iri, DCT.accessRights))
 
 
 def test_harvest_pages_equal_the_published_file(published: Path, graph: Graph) -> None:

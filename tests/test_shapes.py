@@ -14,7 +14,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kustavi_dcat.mapping import Mapped
-from kustavi_dcat.namespaces import ADFI, DCAT, DCATAPFI, DCT, FOAF, RDF, SKOS, VCARD, XSD
+from kustavi_dcat.namespaces import ADFI, DCAT, DCT, FOAF, RDF, S28, SKOS, VCARD, XSD
 from kustavi_dcat.validate import Report
 from tests.engines import validate_both as validate_graph
 
@@ -438,7 +438,7 @@ def test_publisher_type_outside_the_adms_scheme(g: Graph) -> None:
     caught(g, AGENT, DCT.type, "In", "Vocab-PublisherType")
 
 
-# -- DCAT-AP-FI ------------------------------------------------------------------------------------
+# -- section 28 profile-----------------------------------------------------------------------------
 
 
 def test_dataset_without_finnish_title(g: Graph) -> None:
@@ -509,29 +509,40 @@ def test_dataset_without_access_rights(g: Graph) -> None:
     caught(g, DATA_SET, DCT.accessRights, "MinCount", "FI-Dataset-accessRights")
 
 
+def test_non_public_dataset_without_a_legal_basis(g: Graph) -> None:
+    g.remove((DATA_SET, DCT.rights, None))
+    caught(g, DATA_SET, None, "Or", "FI-Dataset-accessBasis")
+
+
+def test_a_public_dataset_needs_no_legal_basis(g: Graph) -> None:
+    g.remove((DATA_SET, DCT.rights, None))
+    replace(g, DATA_SET, DCT.accessRights, PUBLIC)
+    assert validate_graph(g).conforms
+
+
 def test_dataset_without_eu_theme(g: Graph) -> None:
     g.remove((DATA_SET, DCAT.theme, None))
     caught(g, DATA_SET, DCAT.theme, "QualifiedMinCount", "FI-Dataset-euTheme")
 
 
 def test_information_resource_without_systems(g: Graph) -> None:
-    g.remove((RESOURCE, DCATAPFI.informationSystem, None))
-    caught(g, RESOURCE, DCATAPFI.informationSystem, "MinCount", "FI-InformationResource-systems")
+    g.remove((RESOURCE, S28.informationSystem, None))
+    caught(g, RESOURCE, S28.informationSystem, "MinCount", "FI-InformationResource-systems")
 
 
 def test_information_resource_without_search_criteria(g: Graph) -> None:
-    g.remove((RESOURCE, DCATAPFI.searchCriterion, None))
-    caught(g, RESOURCE, DCATAPFI.searchCriterion, "MinCount", "FI-InformationResource-searchCriteria")
+    g.remove((RESOURCE, S28.searchCriterion, None))
+    caught(g, RESOURCE, S28.searchCriterion, "MinCount", "FI-InformationResource-searchCriteria")
 
 
 def test_information_resource_without_interface_statement(g: Graph) -> None:
-    g.remove((RESOURCE, DCATAPFI.openThroughTechnicalInterface, None))
-    caught(g, RESOURCE, DCATAPFI.openThroughTechnicalInterface, "MinCount", "FI-InformationResource-interface")
+    g.remove((RESOURCE, S28.openThroughTechnicalInterface, None))
+    caught(g, RESOURCE, S28.openThroughTechnicalInterface, "MinCount", "FI-InformationResource-interface")
 
 
 def test_information_resource_interface_statement_not_boolean(g: Graph) -> None:
-    replace(g, RESOURCE, DCATAPFI.openThroughTechnicalInterface, Literal("ei"))
-    caught(g, RESOURCE, DCATAPFI.openThroughTechnicalInterface, "Datatype", "FI-InformationResource-interface")
+    replace(g, RESOURCE, S28.openThroughTechnicalInterface, Literal("ei"))
+    caught(g, RESOURCE, S28.openThroughTechnicalInterface, "Datatype", "FI-InformationResource-interface")
 
 
 def test_information_resource_that_is_not_a_dataset(g: Graph) -> None:
@@ -544,8 +555,8 @@ def test_information_resource_that_is_not_a_dataset(g: Graph) -> None:
 
 
 def test_system_link_to_something_that_is_not_a_system(g: Graph) -> None:
-    g.add((DATA_SET, DCATAPFI.informationSystem, CONTACT))
-    caught(g, DATA_SET, DCATAPFI.informationSystem, "Class", "FI-SystemLink-system")
+    g.add((DATA_SET, S28.informationSystem, CONTACT))
+    caught(g, DATA_SET, S28.informationSystem, "Class", "FI-SystemLink-system")
 
 
 def test_information_system_without_name(g: Graph) -> None:
@@ -559,8 +570,8 @@ def test_search_criterion_without_label(g: Graph) -> None:
 
 
 def test_cross_reference_without_target(g: Graph) -> None:
-    g.remove((CROSS_REFERENCE, DCATAPFI.seeResource, None))
-    caught(g, CROSS_REFERENCE, DCATAPFI.seeResource, "MinCount", "FI-CrossReference-see")
+    g.remove((CROSS_REFERENCE, S28.seeResource, None))
+    caught(g, CROSS_REFERENCE, S28.seeResource, "MinCount", "FI-CrossReference-see")
 
 
 def test_date_as_year_only(g: Graph) -> None:
@@ -588,11 +599,17 @@ def test_personal_identity_code_in_an_iri(g: Graph) -> None:
     caught(g, DATA_SET, FOAF.page, "SPARQL", "FI-Values")
 
 
+@pytest.mark.parametrize("text", ["1131052-308T", "131052-308TT", "asiakas131052-308t", "131052 \u2011 308T"])
+def test_personal_identity_code_glued_or_respelt(g: Graph, text: str) -> None:
+    """Glued to digits or letters, lower case, another dash, spaces: still a code (docs/hostile-input.md)."""
+    g.add((SYSTEM, DCT.identifier, Literal(text)))
+    caught(g, SYSTEM, DCT.identifier, "SPARQL", "FI-Values")
+
+
 @pytest.mark.parametrize("text", [
     "131052-308X",  # wrong check character
     "321052-308T",  # no 32nd day... and wrong check character
-    "1131052-308T",  # part of a longer number
-    "131052-308TT",  # followed by a letter
+    "131052308T",  # no century sign
     "asianumero 2023-000123",  # not the shape at all
 ])
 def test_code_shaped_text_that_is_no_identity_code_passes(g: Graph, text: str) -> None:

@@ -31,10 +31,12 @@ def shapes_copy() -> Graph:
     return g
 
 
+@pytest.mark.slow
 def test_shapes_are_valid_shacl() -> None:
     meta_validate(shapes_copy())
 
 
+@pytest.mark.slow
 def test_meta_check_rejects_a_broken_shape() -> None:
     """The check above can fail: a shape with a non-integer sh:minCount is refused."""
     broken = shapes_copy()

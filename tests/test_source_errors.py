@@ -106,20 +106,24 @@ class Case:
     says: str = ""
 
 
+HAKEMUKSET_FI = "      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n"
+"""The Finnish title of the early childhood applications (the page's own title is its `alternative`)."""
+
 CASES = [
     # YAML syntax
     Case("unclosed-quote", CATALOG, "  id: tietovarannot\n", '  id: "tietovarannot\n', '"tietovarannot',
          says="never closed"),
-    Case("colon-in-plain-text", VARHAIS, "      en: Applications\n", "      en: Note: Applications\n",
+    Case("colon-in-plain-text", VARHAIS, "      en: Applications \u2013 early childhood education and care, Kustavi\n",
+         "      en: Note: Applications \u2013 early childhood education and care, Kustavi\n",
          "Note: Applications", shift=4, says="colon"),
-    Case("key-indented-too-far", VARHAIS, "  sv: Informationsresursen för småbarnspedagogik\n",
-         "   sv: Informationsresursen för småbarnspedagogik\n", "   sv: Informationsresursen", shift=5,
+    Case("key-indented-too-far", VARHAIS, "  sv: Informationslagret för småbarnspedagogik\n",
+         "   sv: Informationslagret för småbarnspedagogik\n", "   sv: Informationslagret", shift=5,
          says="colon"),
     Case("dash-item-out-of-line", VARHAIS, "  - http://www.yso.fi/onto/yso/p20272\n",
          " - http://www.yso.fi/onto/yso/p20272\n", " - http://www.yso.fi/onto/yso/p20272", shift=1,
          says="indentation"),
     Case("unclosed-bracket", VARHAIS, "themes: [EDUC, SOCI]\n", "themes: [EDUC, SOCI\n",
-         "[EDUC", says="not closed"),
+         "[EDUC, SOCI\n", says="not closed"),
     # tabs
     Case("tab-indentation", CATALOG, "  id: tietovarannot\n", "\tid: tietovarannot\n", "\tid:", says="tab"),
     Case("tab-after-colon", VARHAIS, "section: sosiaalipalvelut\n", "section:\tsosiaalipalvelut\n",
@@ -128,13 +132,15 @@ CASES = [
     Case("duplicate-top-key", VARHAIS, "section: sosiaalipalvelut\n",
          "section: sosiaalipalvelut\naccess_rights: NON_PUBLIC\nsection: sosiaalipalvelut\n",
          "access_rights: NON_PUBLIC\nsection", shift=26, field="section", says="duplicate key"),
-    Case("duplicate-language", VARHAIS, "      fi: Hakemukset\n", "      fi: Hakemukset\n      fi: Hakemus\n",
+    Case("duplicate-language", VARHAIS, HAKEMUKSET_FI, "      fi: Hakemukset\n      fi: Hakemus\n",
          "fi: Hakemus\n", field="datasets[1].title.fi", says="duplicate language tag"),
     # wrong types
     Case("boolean-as-quoted-text", CATALOG, "open: false", 'open: "no"', '"no"',
          field="sections[0].technical_interface.open", says="true or false"),
     Case("plain-text-for-languages", VARHAIS,
-         "    title:\n      fi: Hakemukset\n      sv: Ansökningar\n      en: Applications\n",
+         "    title:\n      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n"
+         "      sv: Ansökningar \u2013 småbarnspedagogiken i Gustavs\n"
+         "      en: Applications \u2013 early childhood education and care, Kustavi\n",
          "    title: Hakemukset\n", "title: Hakemukset", shift=7, field="datasets[1].title",
          says="texts by language"),
     Case("mapping-for-list", VARHAIS, "themes: [EDUC, SOCI]", "themes: {EDUC: SOCI}", "{EDUC", field="themes",
@@ -152,23 +158,24 @@ CASES = [
          field="section", says="required key `section`"),
     Case("missing-contact-email", CATALOG, "  email: kustavi@kustavi.fi\n\nspatial", "\nspatial",
          "contact_point:\n", shift=17, field="contact_point.email", says="required key `email`"),
-    Case("missing-finnish", VARHAIS, "      fi: Hakemukset\n", "", "      sv: Ansökningar\n", shift=6,
-         field="datasets[1].title.fi", says="Finnish"),
+    Case("missing-finnish", VARHAIS, HAKEMUKSET_FI, "", "      sv: Ansökningar \u2013 småbarnspedagogiken i Gustavs\n",
+         shift=6, field="datasets[1].title.fi", says="Finnish"),
     # empty strings
-    Case("empty-text", VARHAIS, "      fi: Hakemukset\n", '      fi: ""\n', '""', field="datasets[1].title.fi",
+    Case("empty-text", VARHAIS, HAKEMUKSET_FI, '      fi: ""\n', '""', field="datasets[1].title.fi",
          says="empty"),
     Case("nothing-after-colon", VARHAIS, "section: sosiaalipalvelut\n", "section:\n", "section:\n", shift=8,
          field="section", says="found nothing"),
     # language codes
-    Case("language-upper-case", VARHAIS, "      fi: Hakemukset\n", "      FI: Hakemukset\n", "FI: Hakemukset",
+    Case("language-upper-case", VARHAIS, HAKEMUKSET_FI, "      FI: Hakemukset\n", "FI: Hakemukset",
          field="datasets[1].title.FI", says="did you mean `fi`"),
-    Case("language-with-region", VARHAIS, "      fi: Hakemukset\n", "      fi-FI: Hakemukset\n", "fi-FI:",
+    Case("language-with-region", VARHAIS, HAKEMUKSET_FI, "      fi-FI: Hakemukset\n", "fi-FI:",
          field="datasets[1].title.fi-FI", says="did you mean `fi`"),
     Case("catalogue-language-with-region", CATALOG, "languages: [fi, sv, en]", "languages: [fi, sv, en-GB]",
          "en-GB", field="catalog.languages[2]", says="did you mean `en`"),
     # IRIs and e-mail addresses
-    Case("iri-without-scheme", CATALOG, "  homepage: https://www.kustavi.fi\n\npublisher",
-         "  homepage: www.kustavi.fi\n\npublisher", "homepage: www.kustavi.fi", shift=10, field="catalog.homepage",
+    Case("iri-without-scheme", CATALOG, "  homepage: https://www.kustavi.fi\n  email: kustavi@kustavi.fi\n\n#",
+         "  homepage: www.kustavi.fi\n  email: kustavi@kustavi.fi\n\n#", "homepage: www.kustavi.fi", shift=10,
+         field="publisher.homepage",
          says="https://www.kustavi.fi"),
     Case("iri-with-space", VARHAIS, "  - http://www.yso.fi/onto/yso/p1650\n",
          "  - http://www.yso.fi/onto/yso/ p1650\n", "http://www.yso.fi/onto/yso/ p1650", field="subjects[0]",
@@ -179,8 +186,8 @@ CASES = [
     Case("email-with-at-word", CATALOG, "  email: kustavi@kustavi.fi\n\nspatial",
          "  email: kustavi(at)kustavi.fi\n\nspatial", "kustavi(at)", field="contact_point.email",
          says="did you mean `kustavi@kustavi.fi`"),
-    Case("email-without-domain", CATALOG, "  email: kustavi@kustavi.fi\n\ncontact_point",
-         "  email: kustavi@kustavi\n\ncontact_point", "kustavi@kustavi\n", field="publisher.email",
+    Case("email-without-domain", CATALOG, "  email: kustavi@kustavi.fi\n\n# The controller",
+         "  email: kustavi@kustavi\n\n# The controller", "kustavi@kustavi\n", field="publisher.email",
          says="e-mail"),
     # dates and other values
     Case("date-not-in-calendar", VARHAIS, "# Tietoaineistot\n", "issued: 2024-02-30\n# Tietoaineistot\n",
@@ -208,38 +215,38 @@ CASES = [
          "criteria: [henkilon-nimi, hetu]", "hetu]", field="search_criteria.criteria[1]",
          says="search criterion `hetu` is not defined"),
     Case("unknown-agent", VARHAIS, "section: sosiaalipalvelut\n", "section: sosiaalipalvelut\npublisher: kunta\n",
-         "kunta\n", field="publisher", says="agent `kunta` is not defined"),
+         "publisher: kunta\n", shift=11, field="publisher", says="agent `kunta` is not defined"),
     Case("dataset-system-not-of-its-resource", VARHAIS, "  - id: varhaiskasvatus-hakemukset\n",
          "  - id: varhaiskasvatus-hakemukset\n    systems: [pro-consona]\n", "pro-consona",
          field="datasets[1].systems[0]", says="not one of this resource's systems"),
     # personal identity codes
-    Case("hetu-in-text", VARHAIS, "      fi: Hakemukset \u2013 ", "      fi: Hakemukset 131052-308T \u2013 ",
+    Case("hetu-in-text", VARHAIS, "      fi: Hakemukset \u2013 tieto", "      fi: Hakemukset 131052-308T \u2013 tieto",
          "131052-308T", field="datasets[1].description.fi", says="henkilötunnus"),
     Case("hetu-in-comment", VARHAIS, "# Tietoaineistot\n", "# Tietoaineistot, esim. 131052-308T\n",
          "131052-308T", says="in a comment"),
-    Case("hetu-in-key", CATALOG, "  homepage: https://www.kustavi.fi\n\npublisher",
-         "  homepage: https://www.kustavi.fi\n  131052-308T: x\n\npublisher", "131052-308T",
+    Case("hetu-in-key", CATALOG, "  languages: [fi, sv, en]\n",
+         "  languages: [fi, sv, en]\n  131052-308T: x\n", "131052-308T",
          field="catalog.[henkilötunnus]", says="henkilötunnus"),
-    Case("hetu-spelt-with-escape", VARHAIS, "      fi: Hakemukset\n", '      fi: "Hakemukset 131052-308\\u0054"\n',
+    Case("hetu-spelt-with-escape", VARHAIS, HAKEMUKSET_FI, '      fi: "Hakemukset 131052-308\\u0054"\n',
          '"Hakemukset', field="datasets[1].title.fi", says="henkilötunnus"),
     Case("hetu-in-broken-yaml", VARHAIS, "section: sosiaalipalvelut\n", 'section: "131052-308T\n', "131052-308T",
          says="henkilötunnus"),
     # characters
-    Case("line-separator", VARHAIS, "      fi: Hakemukset\n", "      fi: Hake\u2028mukset\n", "\u2028",
+    Case("line-separator", VARHAIS, HAKEMUKSET_FI, "      fi: Hake\u2028mukset\n", "\u2028",
          says="U+2028"),
-    Case("control-character", VARHAIS, "      fi: Hakemukset\n", "      fi: Hake\x07mukset\n", "\x07",
+    Case("control-character", VARHAIS, HAKEMUKSET_FI, "      fi: Hake\x07mukset\n", "\x07",
          says="control character"),
     # the same characters written as YAML escapes: a clean file, a value that would break RDF/XML
-    Case("escaped-control-character", VARHAIS, "      fi: Hakemukset\n", '      fi: "Hake\\x01mukset"\n',
+    Case("escaped-control-character", VARHAIS, HAKEMUKSET_FI, '      fi: "Hake\\x01mukset"\n',
          '"Hake', field="datasets[1].title.fi", says="control character (U+0001)"),
-    Case("escaped-carriage-return", VARHAIS, "      fi: Hakemukset\n", '      fi: "Hake\\rmukset"\n',
+    Case("escaped-carriage-return", VARHAIS, HAKEMUKSET_FI, '      fi: "Hake\\rmukset"\n',
          '"Hake', field="datasets[1].title.fi", says="control character (U+000D)"),
-    Case("escaped-lone-surrogate", VARHAIS, "      fi: Hakemukset\n", '      fi: "Hake\\ud800mukset"\n',
+    Case("escaped-lone-surrogate", VARHAIS, HAKEMUKSET_FI, '      fi: "Hake\\ud800mukset"\n',
          '"Hake', field="datasets[1].title.fi", says="control character (U+D800)"),
     # explicit YAML tags
-    Case("binary-tag", VARHAIS, "      fi: Hakemukset\n", "      fi: !!binary SGFrZW11a3NldA==\n",
+    Case("binary-tag", VARHAIS, HAKEMUKSET_FI, "      fi: !!binary SGFrZW11a3NldA==\n",
          "!!binary", field="datasets[1].title.fi", says="tag `binary`"),
-    Case("custom-tag", VARHAIS, "      fi: Hakemukset\n", "      fi: !teksti Hakemukset\n",
+    Case("custom-tag", VARHAIS, HAKEMUKSET_FI, "      fi: !teksti Hakemukset\n",
          "!teksti", field="datasets[1].title.fi", says="tag `!teksti`"),
 ]
 
@@ -273,7 +280,7 @@ def test_a_typo_is_reported_once_not_also_as_a_missing_key(src: Path, out: Path)
 
 
 def test_line_numbers_after_a_line_separator_stay_those_of_the_editor(src: Path, out: Path) -> None:
-    replace(src / VARHAIS, "      fi: Hakemukset\n", "      fi: Hake\u2028mukset\n")
+    replace(src / VARHAIS, HAKEMUKSET_FI, "      fi: Hake\u2028mukset\n")
     text = replace(src / VARHAIS, "section: sosiaalipalvelut", "section: sosiaalipalvelu")
     result = refused(src, out)
     line, column = position(text, "sosiaalipalvelu\n")
@@ -286,9 +293,9 @@ def test_line_numbers_after_a_line_separator_stay_those_of_the_editor(src: Path,
 
 def test_every_problem_of_a_run_is_reported_sorted_by_file_and_line(src: Path, out: Path) -> None:
     replace(src / CATALOG, "  email: kustavi@kustavi.fi\n\nspatial", "  email: kustavi(at)kustavi.fi\n\nspatial")
-    replace(src / VARHAIS, "      fi: Hakemukset\n", "      FI: Hakemukset\n")
+    replace(src / VARHAIS, HAKEMUKSET_FI, "      FI: Hakemukset\n")
     replace(src / VARHAIS, "section: sosiaalipalvelut", "section: sosiaalipalvelu")
-    replace(src / IKA, "themes: [", "themes: [SOCIAL, ")
+    replace(src / IKA, "themes: [SOCI, HEAL]", "themes: [SOCIAL, SOCI, HEAL]")
 
     result = refused(src, out)
     found = problems(result)
@@ -305,17 +312,17 @@ def test_every_problem_of_a_run_is_reported_sorted_by_file_and_line(src: Path, o
 
 def test_a_missing_catalogue_title_does_not_hide_a_bad_homepage(src: Path, out: Path) -> None:
     text = (src / CATALOG).read_text("utf-8")
-    title = text.index("  title:\n    fi: Kustavin kunnan tietovarannot")
+    title = text.index("  title:\n    fi: Kustavin kunnan sosiaalipalveluiden tietovarannot")
     end = text.index("  description:", title)
     (src / CATALOG).write_text(text[:title] + text[end:], "utf-8")
-    replace(src / CATALOG, "  homepage: https://www.kustavi.fi\n\npublisher", "  homepage: www.kustavi.fi\n\npublisher")
+    replace(src / CATALOG, "  homepage: https://www.kustavi.fi\n", "  homepage: www.kustavi.fi\n")
     result = refused(src, out)
-    assert {m["field"] for m in problems(result)} == {"catalog.title", "catalog.homepage"}
+    assert {m["field"] for m in problems(result)} == {"catalog.title", "publisher.homepage"}
 
 
 def test_a_broken_catalogue_file_does_not_hide_problems_in_resources(src: Path, out: Path) -> None:
     replace(src / CATALOG, "  id: tietovarannot\n", "\tid: tietovarannot\n")
-    replace(src / VARHAIS, "      fi: Hakemukset\n", '      fi: ""\n')
+    replace(src / VARHAIS, HAKEMUKSET_FI, '      fi: ""\n')
     result = refused(src, out)
     assert [Path(m["file"]).name for m in problems(result)] == ["catalog.yaml", "varhaiskasvatus.yaml"]
 
@@ -326,8 +333,9 @@ def test_a_broken_catalogue_file_does_not_hide_problems_in_resources(src: Path, 
 def test_bytes_that_are_not_utf8_are_located(src: Path, out: Path) -> None:
     path = src / VARHAIS
     text = path.read_text("utf-8")
-    line, column = position(text, "Hakemukset\n", 1)
-    data = text.encode("utf-8").replace(b"      fi: Hakemukset\n", "      fi: Häkemukset\n".encode("cp1252"))
+    line, column = position(text, "Hakemukset \u2013 Kustavin varhaiskasvatus\n", 1)
+    data = text.encode("utf-8").replace(HAKEMUKSET_FI.encode("utf-8"),
+                                           "      fi: Häkemukset\n".encode("cp1252"))
     path.write_bytes(data)
 
     result = refused(src, out)
@@ -364,7 +372,7 @@ def test_crlf_does_not_shift_reported_lines(src: Path, out: Path) -> None:
 
 
 def test_an_invalid_checksum_code_is_not_personal_data(src: Path, tmp_path: Path) -> None:
-    replace(src / VARHAIS, "      fi: Hakemukset \u2013 ", "      fi: Hakemukset 131052-308A \u2013 ")
+    replace(src / VARHAIS, "      fi: Hakemukset \u2013 tieto", "      fi: Hakemukset 131052-308A \u2013 tieto")
     result = publish(src, tmp_path / "out")
     assert result.exit_code == 0, result.output
 
@@ -471,6 +479,7 @@ def test_file_just_over_the_limit_is_refused(src: Path, out: Path) -> None:
     _one_file_problem(refused(src, out), big, "larger than")
 
 
+@pytest.mark.slow
 def test_deep_nesting_is_refused_with_its_place(src: Path, out: Path) -> None:
     deep = src / "resources" / "syva.yaml"
     deep.write_text("id: " + "[" * 50_000 + "]" * 50_000 + "\n")

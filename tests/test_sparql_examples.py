@@ -14,7 +14,7 @@ import pytest
 import rdflib
 from rdflib.query import ResultRow
 
-from kustavi_dcat.namespaces import DCAT, DCATAPFI, RDF
+from kustavi_dcat.namespaces import DCAT, DCT, RDF, S28
 from kustavi_dcat.pipeline import publish
 
 pyoxigraph = pytest.importorskip("pyoxigraph", reason="pyoxigraph is in the test extra: pip install -e '.[test]'")
@@ -88,25 +88,37 @@ def test_every_query_file_is_tested() -> None:
 
 
 def test_searchable_by_personal_identity_code(turtle: Path) -> None:
+    """Every resource names henkilötunnus, so its data sets are found through dct:isPartOf: all 25."""
     rows = answer(turtle, "searchable-by-personal-identity-code")
-    assert rows == [
-        (BASE + "dataset/ikaihmisten-palvelut", "Ikäihmisten palveluiden tietovaranto"),
-        (BASE + "dataset/perhetyo-ja-aikuissosiaalityo", "Perhetyön ja aikuissosiaalityön tietovaranto"),
-        (BASE + "dataset/varhaiskasvatus", "Varhaiskasvatuksen tietovaranto"),
-    ]
+    graph = rdflib.Graph().parse(turtle, format="turtle")
+    assert [row[0] for row in rows] == sorted(str(s) for s in graph.subjects(RDF.type, DCAT.Dataset))
+    found = dict(rows)
+    assert found[BASE + "dataset/varhaiskasvatus"] == "Varhaiskasvatuksen tietovaranto"
+    assert found[BASE + "dataset/ikaihmiset-hakemukset"] == "Hakemukset \u2013 Kustavin ikäihmisten palvelut"
+    # The data sets carry no criterion of their own: the answer really goes through the resource.
+    assert not list(graph.objects(rdflib.URIRef(BASE + "dataset/ikaihmiset-hakemukset"), S28.searchCriterion))
 
 
 def test_search_by_label_equals_search_by_criterion_iri(turtle: Path) -> None:
-    """The query finds the criterion by its Finnish label; the IRI link gives the same resources."""
+    """The query finds the criterion by its Finnish label; the IRI link (and the parts) gives the same."""
     graph = rdflib.Graph().parse(turtle, format="turtle")
-    by_iri = set(graph.subjects(DCATAPFI.searchCriterion, rdflib.URIRef(BASE + "search-criterion/henkilotunnus")))
+    by_iri = set(graph.subjects(S28.searchCriterion, rdflib.URIRef(BASE + "search-criterion/henkilotunnus")))
+    parts = {p for r in by_iri for p in graph.objects(r, DCT.hasPart)}
     rows = answer(turtle, "searchable-by-personal-identity-code")
-    assert {row[0] for row in rows} == {str(s) for s in by_iri}
+    assert {row[0] for row in rows} == {str(s) for s in by_iri | parts}
+
+
+def test_the_search_criteria_are_examples_not_a_complete_list(turtle: Path) -> None:
+    """The page says "esimerkiksi": the catalogue must not claim the list is exhaustive."""
+    graph = rdflib.Graph().parse(turtle, format="turtle")
+    for resource in graph.subjects(RDF.type, S28.InformationResource):
+        assert list(graph.objects(resource, S28.searchCriteriaExhaustive)) == [rdflib.Literal(False)]
 
 
 def test_elderly_services_systems(turtle: Path) -> None:
     rows = answer(turtle, "elderly-services-systems")
-    # The seed lists these seven systems under "Ikäihmisten palveluiden tietovaranto".
+    # The page lists these seven systems under "Ikäihmisten palveluiden tietovaranto"; the data set
+    # "Hakemukset" reaches them through dct:isPartOf, not through systems of its own.
     assert {name for _, name in rows} == {
         "Saga sosiaalihuolto",
         "Mediatri terveystoimi",
@@ -122,8 +134,8 @@ def test_elderly_services_systems(turtle: Path) -> None:
 
 def test_early_childhood_data_sets(turtle: Path) -> None:
     rows = answer(turtle, "early-childhood-data-sets")
-    # The seed's seven "Tietoaineistot" of "Varhaiskasvatuksen tietovaranto".
-    assert sorted(title for _, title in rows if title) == sorted(
+    # The page's seven "Tietoaineistot" of "Varhaiskasvatuksen tietovaranto", as dct:alternative.
+    assert sorted(page for _, _, page in rows if page) == sorted(
         [
             "Lasten, huoltajien ja henkilökunnan yhteystiedot",
             "Hakemukset",
@@ -135,7 +147,9 @@ def test_early_childhood_data_sets(turtle: Path) -> None:
         ]
     )
     assert len(rows) == 7
-    assert all(iri is not None and iri.startswith(BASE + "dataset/varhaiskasvatus-") for iri, _ in rows)
+    assert all(iri is not None and iri.startswith(BASE + "dataset/varhaiskasvatus-") for iri, _, _ in rows)
+    # Each catalogue title keeps the page's title and says whose data set it is.
+    assert all(title and page and title.startswith(page) and "Kustavin" in title for _, title, page in rows)
 
 
 def test_contact_for_each_data_set(turtle: Path) -> None:
@@ -147,7 +161,7 @@ def test_contact_for_each_data_set(turtle: Path) -> None:
     assert {(contact, email) for _, _, _, contact, email in rows} == {("Kustavin kunta", "mailto:kustavi@kustavi.fi")}
     by_iri = {row[0]: row for row in rows}
     assert by_iri[BASE + "dataset/varhaiskasvatus-varhaiskasvatussuunnitelma"][1:3] == (
-        "Varhaiskasvatussuunnitelma",
+        "Varhaiskasvatussuunnitelma \u2013 Kustavin varhaiskasvatus",
         "Varhaiskasvatuksen tietovaranto",
     )
     # The three information resources are parts of nothing; the 22 data sets each name theirs.
@@ -158,17 +172,17 @@ def test_open_through_technical_interface_none(turtle: Path) -> None:
     assert answer(turtle, "open-through-technical-interface") == []
     # "None" is a statement the catalogue makes, not missing data: every resource says false.
     graph = rdflib.Graph().parse(turtle, format="turtle")
-    for resource in graph.subjects(RDF.type, DCATAPFI.InformationResource):
-        assert list(graph.objects(resource, DCATAPFI.openThroughTechnicalInterface)) == [rdflib.Literal(False)]
+    for resource in graph.subjects(RDF.type, S28.InformationResource):
+        assert list(graph.objects(resource, S28.openThroughTechnicalInterface)) == [rdflib.Literal(False)]
 
 
 def test_open_through_technical_interface_finds_an_open_resource(turtle: Path) -> None:
     """The same query does find a resource once the catalogue says it is open (so the empty answer is real)."""
     resource = f"<{BASE}dataset/varhaiskasvatus>"
     flip = (
-        "PREFIX dcatapfi: <https://w3id.org/kustavi-dcat/dcat-ap-fi#>\n"
-        f"DELETE DATA {{ {resource} dcatapfi:openThroughTechnicalInterface false }} ;\n"
-        f"INSERT DATA {{ {resource} dcatapfi:openThroughTechnicalInterface true }}"
+        "PREFIX s28: <https://www.kustavi.fi/tietovarannot/s28#>\n"
+        f"DELETE DATA {{ {resource} s28:openThroughTechnicalInterface false }} ;\n"
+        f"INSERT DATA {{ {resource} s28:openThroughTechnicalInterface true }}"
     )
     rows = answer(turtle, "open-through-technical-interface", update=flip)
     assert rows == [(BASE + "dataset/varhaiskasvatus", "Varhaiskasvatuksen tietovaranto")]

@@ -102,3 +102,19 @@ def test_the_wsgi_entry_point_reads_its_settings_from_the_environment(bare: Path
     finally:
         module.app.close()
         del sys.modules["kustavi_dcat.web.wsgi"]
+
+
+@pytest.mark.parametrize(("path", "accept", "name"), [
+    ("/tietovarannot/s28", None, "s28.ttl"), ("/tietovarannot/s28", BROWSER, "s28.html"),
+    ("/tietovarannot/s28", "text/turtle", "s28.ttl"), ("/s28.html", None, "s28.html"), ("/s28.ttl", BROWSER, "s28.ttl"),
+])
+def test_the_vocabulary_namespace_resolves(bare: Path, all_pages: Served, path: str, accept: str | None,
+                                            name: str) -> None:
+    """A term ``<base>s28#x`` is looked up at ``<base>s28``: Turtle for a program, the page for a person."""
+    reply = fetch(all_pages, path, {"Accept": accept} if accept else {})
+    assert reply.status == 200 and reply.body == (bare / name).read_bytes()
+    assert reply.header("Content-Location") == PUBLIC + name
+    assert reply.media_type == ("text/html" if name.endswith(".html") else "text/turtle")
+    if path.endswith("/s28"):
+        assert "Accept" in (reply.header("Vary") or "")
+    assert fetch(all_pages, path, {"Accept": "image/png"}).status == (406 if path.endswith("/s28") else 200)

@@ -5,6 +5,7 @@ Every command turns ``KustaviError`` into its message on stderr and its exit cod
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -30,25 +31,73 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except KustaviError as exc:
-            click.echo(exc.message, err=True)
+            say(exc.message, err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            say("interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # a defect: say so, with its own exit code, never as "invalid catalogue"
-            click.echo(f"internal error: {type(exc).__name__}: {exc}\nThis is a defect in kustavi-dcat: please "
-                       "report it with the command you ran and `kustavi-dcat --version`.", err=True)
+            say(f"internal error: {type(exc).__name__}: {shown(str(exc))}\nThis is a defect in kustavi-dcat: please "
+                "report it with the command you ran and `kustavi-dcat --version`.", err=True)
             sys.exit(EXIT_INTERNAL)
 
     return wrapper  # type: ignore[return-value]
+
+
+def say(text: str, err: bool = False) -> None:
+    """Print ``text`` with every personal identity code masked: the last check before a terminal or log.
+
+    Truncation and escaping are decided before (``hetu.shorten``, ``characters.shown``), never after."""
+    from kustavi_dcat import hetu
+
+    click.echo(hetu.redact(text), err=err)
+
+
+def shown(text: str) -> str:
+    """``text`` on one line, masked, control characters escaped (a file name, an exception's words)."""
+    from kustavi_dcat.errors import shown_path
+
+    return shown_path(text)
+
+
+class _MaskCodes(logging.Filter):
+    """Masks personal identity codes in every log record a library writes (rdflib quotes literals)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from kustavi_dcat import hetu
+
+        record.msg, record.args = hetu.redact(record.getMessage()), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = hetu.redact(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+def _mask_logs() -> None:
+    """Every handler that can write a log line to the terminal masks codes first; so do warnings."""
+    import warnings
+
+    from kustavi_dcat import hetu
+
+    if not getattr(warnings.formatwarning, "masks_codes", False):
+        plain = warnings.formatwarning
+
+        def formatwarning(*args: Any, **kwargs: Any) -> str:
+            return hetu.redact(plain(*args, **kwargs))
+
+        formatwarning.masks_codes = True  # type: ignore[attr-defined]
+        warnings.formatwarning = formatwarning
+    for handler in (logging.lastResort, *logging.getLogger().handlers):
+        if handler is not None and not any(isinstance(f, _MaskCodes) for f in handler.filters):
+            handler.addFilter(_MaskCodes())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kustavi-dcat")
 def main() -> None:
     """Publish a description of information resources (Act 906/2019, s. 28) as DCAT-AP 3.0.1."""
+    _mask_logs()
 
 
 @main.command()
@@ -61,10 +110,13 @@ def main() -> None:
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
               help="Folder for the republish cache [default: .kustavi-cache beside --out].")
 @click.option("--no-cache", is_flag=True, help="Read and map every record again; keep no cache.")
+@click.option("--template-dir", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None,
+              help="Folder of your own page templates (e.g. base.html extending default/base.html) used "
+                   "before the shipped ones.")
 @user_errors
 def publish(source_dir: Path, out_dir: Path, quiet: bool, verbose: bool, cache_dir: Path | None,
-            no_cache: bool) -> None:
-    """Load, map, validate and write catalog.ttl, .jsonld, .rdf and .nt atomically."""
+            no_cache: bool, template_dir: Path | None) -> None:
+    """Load, map, validate and write catalog.ttl, .jsonld, .rdf, .nt and the index*.html pages atomically."""
     from kustavi_dcat.cache import default_dir
     from kustavi_dcat.pipeline import CatalogInvalid
     from kustavi_dcat.pipeline import publish as run
@@ -77,23 +129,23 @@ def publish(source_dir: Path, out_dir: Path, quiet: bool, verbose: bool, cache_d
     try:
         with Feedback.start(quiet, verbose) as feedback:
             cache = None if no_cache else (cache_dir if cache_dir is not None else default_dir(out_dir))
-            report = run(source_dir, out_dir, feedback.stage, cache_dir=cache)
+            report = run(source_dir, out_dir, feedback.stage, cache_dir=cache, template_dir=template_dir)
             feedback.report(report)
         for note in report.notes:
-            click.echo(f"warning: {note}", err=True)
+            say(f"warning: {note}", err=True)
     except CatalogInvalid as exc:
         # Violations only: they are what blocks publishing; `validate` lists the warnings too.
-        click.echo(render_text(Report(exc.report.violations)), err=True)
+        say(render_text(Report(exc.report.violations)), err=True)
         if exc.report.warnings:
-            click.echo(f"({len(exc.report.warnings)} warnings not shown: `kustavi-dcat validate` lists them.)",
+            say(f"({len(exc.report.warnings)} warnings not shown: `kustavi-dcat validate` lists them.)",
                        err=True)
         raise
     if quiet:
         return
     for path in report.written:
-        click.echo(f"wrote {path}")
+        say(f"wrote {shown(str(path))}")
     c = report.counts
-    click.echo(f"{c.catalogs} catalogues, {c.datasets} datasets, {c.services} data services, "
+    say(f"{c.catalogs} catalogues, {c.datasets} datasets, {c.services} data services, "
                f"{c.triples} triples")
 
 
@@ -110,25 +162,28 @@ def publish(source_dir: Path, out_dir: Path, quiet: bool, verbose: bool, cache_d
 @click.option("--homepage", help="The organisation's website.")
 @click.option("--municipality-code", help="Three-digit municipality code, e.g. 304 (dct:spatial).")
 @click.option("--municipality-name", help="The municipality's name in Finnish, e.g. Kustavi.")
+@click.option("--access-basis", help="In Finnish, the provisions that make the records secret, e.g. "
+              "'Salassa pidettävä (621/1999 24 § 1 mom. 25 k.; 812/2000 14 §)'.")
 @user_errors
 def import_(text: Path, out_dir: Path, base_iri: str | None, publisher_name: str | None, email: str | None,
-            homepage: str | None, municipality_code: str | None, municipality_name: str | None) -> None:
+            homepage: str | None, municipality_code: str | None, municipality_name: str | None,
+            access_basis: str | None) -> None:
     """Turn a description page (plain text in the common template) into source records in OUT."""
     from kustavi_dcat.importer import Options, import_file
 
-    options = Options(base_iri, publisher_name, email, homepage, municipality_code, municipality_name)
+    options = Options(base_iri, publisher_name, email, homepage, municipality_code, municipality_name, access_basis)
     report = import_file(text, out_dir, options)
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        say(f"warning: {warning}", err=True)
     for path in report.written:
-        click.echo(f"wrote {path}")
+        say(f"wrote {shown(str(path))}")
     c = report.counts
-    click.echo(f"{c.resources} information resources, {c.datasets} data sets, {c.systems} systems, "
+    say(f"{c.resources} information resources, {c.datasets} data sets, {c.systems} systems, "
                f"{c.search_criteria} search criteria, {c.cross_references} cross-references")
     if report.placeholders:
-        click.echo(f"to fill in before publishing (placeholders in {out_dir / 'catalog.yaml'}):")
+        say(f"to fill in before publishing (placeholders in {out_dir / 'catalog.yaml'}):")
         for item in report.placeholders:
-            click.echo(f"  - {item}")
+            say(f"  - {item}")
 
 
 @main.command()
@@ -139,8 +194,8 @@ def init(directory: Path) -> None:
     from kustavi_dcat.scaffold import scaffold
 
     for path in scaffold(directory):
-        click.echo(f"wrote {path}")
-    click.echo("Fill in every value that starts with TODO or uses example.invalid; "
+        say(f"wrote {shown(str(path))}")
+    say("Fill in every value that starts with TODO or uses example.invalid; "
                f"`kustavi-dcat publish --source {directory}` lists the ones left.")
 
 
@@ -175,22 +230,22 @@ def serve(out_dir: Path, host: str, port: int, page_size: int, public_url: str |
                         query_timeout=query_timeout, sparql_workers=sparql_workers)
 
     def warn(message: str) -> None:
-        click.echo(f"warning: {message}", err=True)
+        say(f"warning: {message}", err=True)
 
     if prepare:
         opened = prepare_store(out_dir, settings, warn)
-        click.echo(f"Store of {out_dir} ready in {opened.path} ({opened.triples} triples).")
+        say(f"Store of {shown(str(out_dir))} ready in {shown(str(opened.path))} ({opened.triples} triples).")
         return
     app = create_app(out_dir, settings, warn=warn)
     try:
         server = serving.build_server(app if quiet else serving.access_log(app), host, port)
         paging = app.catalogue.paging
-        click.echo(f"Serving {out_dir} at {serving.url_of(server)} ({len(paging.items)} datasets, "
-                   f"{paging.pages} page(s) of {page_size}; SPARQL at /sparql); Ctrl-C stops.")
+        say(f"Serving {shown(str(out_dir))} at {serving.url_of(server)} ({len(paging.items)} datasets, "
+            f"{paging.pages} page(s) of {page_size}; SPARQL at /sparql); Ctrl-C stops.")
         serving.serve_until_stopped(server)
     finally:
         app.close()
-    click.echo("Stopped.")
+    say("Stopped.")
 
 
 @main.command("diff")
@@ -208,12 +263,13 @@ def diff_(old: Path, new: Path, fmt: str) -> None:
     import json
 
     from kustavi_dcat.diff import diff_files
+    from kustavi_dcat.report import masked
 
     result = diff_files(old, new)
     if fmt == "json":
         counts = {"added": len(result.added), "removed": len(result.removed), "changed": len(result.changed)}
-        document = {"old": str(old), "new": str(new), "counts": counts, **result.to_json()}
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True))
+        document = masked({"old": str(old), "new": str(new), "counts": counts, **result.to_json()})
+        say(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True))
     else:
         _echo_diff(result, old, new)
     sys.exit(0 if result.equal else 1)
@@ -221,31 +277,31 @@ def diff_(old: Path, new: Path, fmt: str) -> None:
 
 def _echo_diff(result: Any, old: Path, new: Path) -> None:
     """The diff for a person: each subject with its kind, Finnish title and IRI; changed values as -/+."""
-    click.echo(f"old: {old}")
-    click.echo(f"new: {new}")
+    say(f"old: {shown(str(old))}")
+    say(f"new: {shown(str(new))}")
     if result.equal:
-        click.echo("No differences: both files hold the same catalogue.")
+        say("No differences: both files hold the same catalogue.")
         return
     sections = (("Added", "+", "green", result.added), ("Removed", "-", "red", result.removed),
                 ("Changed", "~", "yellow", result.changed))
     for heading, mark, colour, entities in sections:
         if not entities:
             continue
-        click.echo(f"\n{heading} ({len(entities)})")
+        say(f"\n{heading} ({len(entities)})")
         for entity in entities:
             title = f"  {entity.title}" if entity.title else ""
-            click.echo(click.style(f"  {mark} {entity.kind}{title}", fg=colour) + f"  <{entity.iri}>")
+            say(click.style(f"  {mark} {entity.kind}{title}", fg=colour) + f"  <{entity.iri}>")
             for change in entity.changes:
-                click.echo(f"      {_prefixed(change.property)}")
+                say(f"      {_prefixed(change.property)}")
                 lines = [(v.language, 0, v, "-", "red") for v in change.removed]
                 lines += [(v.language, 1, v, "+", "green") for v in change.added]
                 for _, _, value, sign, tint in sorted(lines):  # a text's old and new value side by side
-                    click.echo(click.style(f"        {sign} {_value_text(value)}", fg=tint))
-    click.echo(f"\n{len(result.added)} added, {len(result.removed)} removed, {len(result.changed)} changed.")
+                    say(click.style(f"        {sign} {_value_text(value)}", fg=tint))
+    say(f"\n{len(result.added)} added, {len(result.removed)} removed, {len(result.changed)} changed.")
 
 
 def _prefixed(iri: str) -> str:
-    from kustavi_dcat.diff import shorten
+    from kustavi_dcat.syntax import shorten
 
     short = shorten(iri)
     return short if short != iri else f"<{iri}>"
@@ -278,7 +334,7 @@ def _value_text(value: Any) -> str:
               help="fast: the shapes compiled to Python checks (same results); pyshacl: the reference engine.")
 @user_errors
 def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool, engine: str) -> None:
-    """Check against DCAT-AP 3.0.1 and DCAT-AP-FI what source/ would publish, or any RDF FILE.
+    """Check against DCAT-AP 3.0.1 and the section 28 profile what source/ would publish, or any RDF FILE.
 
     FILE may be .ttl, .jsonld, .rdf or .nt. Exit 0: conforms; 1: violations (or warnings with --strict);
     2: usage; 3: unreadable source or file.
@@ -303,7 +359,7 @@ def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool,
         graph = read_catalogue(file)
         if not any(True for _ in graph.subjects(RDF.type, DCAT.Catalog)):
             # Nothing to check is no conformance: an empty or non-DCAT file must not pass a gate.
-            raise InvalidCatalogError(f"{file}: holds no dcat:Catalog, so it is not a DCAT-AP catalogue")
+            raise InvalidCatalogError(f"{shown(str(file))}: holds no dcat:Catalog, so it is not a DCAT-AP catalogue")
         report = check(graph)
     else:
         from kustavi_dcat.pipeline import map_source
@@ -312,6 +368,6 @@ def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool,
         # As publish does: the compiled checks index the mapped triples; pyshacl needs an rdflib graph.
         report = (validate_fast(mapped.triples, mapped.origins) if engine == "fast"
                   else validate_graph(mapped.graph, mapped.origins))
-    click.echo(render_json(report, strict) if fmt == "json" else render_text(report, strict))
+    say(render_json(report, strict) if fmt == "json" else render_text(report, strict))
     if report.fails(strict):
         sys.exit(EXIT_INVALID)

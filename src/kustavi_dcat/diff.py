@@ -12,7 +12,6 @@ our catalogues never contain) are given canonical labels first, so equal graphs 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,8 +21,9 @@ from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from kustavi_dcat import hetu
-from kustavi_dcat.namespaces import DCAT, DCT, FOAF, PREFIXES, RDF, SKOS, VCARD
+from kustavi_dcat.namespaces import DCAT, DCT, FOAF, RDF, SKOS, VCARD
 from kustavi_dcat.reading import read_catalogue
+from kustavi_dcat.syntax import shorten
 
 KIND_ORDER: tuple[URIRef, ...] = (DCAT.Catalog, DCAT.Dataset, DCAT.DataService)
 """Types listed first, in this order; every other type follows by prefixed name."""
@@ -89,7 +89,8 @@ class Entity:
     changes: tuple[PropertyChange, ...] = ()
 
     def to_json(self, with_changes: bool) -> dict[str, Any]:
-        out: dict[str, Any] = {"iri": self.iri, "kind": self.kind, "title": self.title}
+        # The IRI masked as every value is: a code in an IRI's path is as personal as one in a title.
+        out: dict[str, Any] = {"iri": hetu.redact(self.iri), "kind": self.kind, "title": self.title}
         if with_changes:
             out["properties"] = [c.to_json() for c in self.changes]
         return out
@@ -194,16 +195,3 @@ def _order(entity: Entity) -> tuple[int, str, str]:
     return rank, entity.kind, entity.iri
 
 
-# -- names -----------------------------------------------------------------------------------------
-
-
-def shorten(iri: str, prefixes: Iterable[tuple[str, str]] = PREFIXES) -> str:
-    """``dct:title`` for ``http://purl.org/dc/terms/title``; the IRI itself when no prefix fits."""
-    best = ("", "")
-    for prefix, ns in prefixes:
-        if iri.startswith(ns) and len(ns) > len(best[1]):
-            best = (prefix, ns)
-    local = iri[len(best[1]):]
-    if best[1] and local and all(c.isalnum() or c in "_-." for c in local):
-        return f"{best[0]}:{local}"
-    return iri

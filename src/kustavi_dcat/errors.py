@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kustavi_dcat import characters, hetu
+
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -25,9 +27,21 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
-        text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        return f"{text} \u2014 {self.hint}" if self.hint else text
+        """One line, whatever the file name or a quoted value holds: each part masked, then escaped."""
+        file, field, message, hint = (_safe(part) for part in (self.file, self.field, self.message, self.hint))
+        where = f"{file}:{self.line}:{self.column}"
+        text = f"{where}: {field}: {message}" if field else f"{where}: {message}"
+        return f"{text} \u2014 {hint}" if hint else text
+
+
+def _safe(text: str) -> str:
+    """``text`` for one line of a message: personal identity codes masked, control characters escaped."""
+    return characters.shown(hetu.redact(text))
+
+
+def shown_path(path: object) -> str:
+    """A file or folder name for a message (``str(path)``), masked and escaped like every problem's file."""
+    return _safe(str(path))
 
 
 class KustaviError(Exception):

@@ -33,8 +33,8 @@ from rdflib.collection import Collection as RdfList
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
+from kustavi_dcat import hetu, validate
 from kustavi_dcat import namespaces as ns_module
-from kustavi_dcat import validate
 from kustavi_dcat.models import Origin
 from kustavi_dcat.namespaces import RDF, RDFS, XSD
 from kustavi_dcat.triples import Triples
@@ -324,67 +324,109 @@ class Compiler:
         return list(RdfList(self.g, node))
 
     def _checks(self, node: Node, reports: bool) -> list[Check]:
-        g = self.g
+        """One check per constraint parameter of ``node``, compiled by ``_PARAMETERS``."""
         checks: list[Check] = []
-
-        def one(param: URIRef) -> list[Node]:
-            return list(g.objects(node, param))
-
-        for n in one(SH.minCount):
-            checks.append(_min_count(int(n)))  # type: ignore[call-overload]
-        for n in one(SH.maxCount):
-            checks.append(_max_count(int(n)))  # type: ignore[call-overload]
-        for kind in one(SH.nodeKind):
-            if kind not in _NODE_KINDS:
-                raise Unsupported(f"unknown node kind {kind}")
-            checks.append(_each("NodeKindConstraintComponent", _is_kind(_NODE_KINDS[kind])))
-        for cls in map(_same, one(SH["class"])):
-            checks.append(_class_check(cls) if reports else _each("ClassConstraintComponent", _has_class(cls)))
-        for dtype in one(SH.datatype):
-            checks.append(_each("DatatypeConstraintComponent", _has_datatype(dtype)))
-        for lst in one(SH["in"]):
-            allowed = frozenset(self._list(lst))
-            checks.append(_each("InConstraintComponent", lambda i, v, a=allowed: v in a))  # type: ignore[misc]
-        for value in one(SH.hasValue):
-            checks.append(_has_value(value))
-        for pattern in one(SH.pattern):
-            flags = str(g.value(node, SH.flags) or "")
-            checks.append(_each("PatternConstraintComponent", _matches(str(pattern), flags)))
-        for lst in one(SH.languageIn):
-            checks.append(_each("LanguageInConstraintComponent", _lang_in([str(x).lower() for x in self._list(lst)])))
-        for flag in one(SH.uniqueLang):
-            if str(flag).lower() == "true":
-                checks.append(_unique_lang)
-        for n in one(SH.minLength):
-            checks.append(_each("MinLengthConstraintComponent", _min_length(int(n))))  # type: ignore[call-overload]
-        for n in one(SH.maxLength):
-            checks.append(_each("MaxLengthConstraintComponent", _max_length(int(n))))  # type: ignore[call-overload]
-        for other in one(SH.node):
-            nested = self.shape(other, reports=False)
-            checks.append(_each("NodeConstraintComponent", lambda i, v, s=nested: s.conforms(i, v)))  # type: ignore[misc]
-        for other in one(SH["not"]):
-            nested = self.shape(other, reports=False)
-            checks.append(_each("NotConstraintComponent", lambda i, v, s=nested: not s.conforms(i, v)))  # type: ignore[misc]
-        for lst in one(SH["and"]):
-            parts = [self.shape(x, reports=False) for x in self._list(lst)]
-            checks.append(_each("AndConstraintComponent",
-                                lambda i, v, ps=parts: all(s.conforms(i, v) for s in ps)))  # type: ignore[misc]
-        for lst in one(SH["or"]):
-            parts = [self.shape(x, reports=False) for x in self._list(lst)]
-            checks.append(_each("OrConstraintComponent",
-                                lambda i, v, ps=parts: any(s.conforms(i, v) for s in ps)))  # type: ignore[misc]
-        for qualified in one(SH.qualifiedValueShape):
-            if str(g.value(node, SH.qualifiedValueShapesDisjoint) or "").lower() == "true":
-                raise Unsupported(f"{node}: disjoint qualified shapes")
-            nested = self.shape(qualified, reports=False)
-            low, high = g.value(node, SH.qualifiedMinCount), g.value(node, SH.qualifiedMaxCount)
-            checks.append(_qualified(nested, None if low is None else int(low),  # type: ignore[call-overload]
-                                     None if high is None else int(high)))  # type: ignore[call-overload]
-        for lst in one(SH.xone):
-            parts = [self.shape(x, reports=False) for x in self._list(lst)]
-            checks.append(_each("XoneConstraintComponent",
-                                lambda i, v, ps=parts: sum(s.conforms(i, v) for s in ps) == 1))  # type: ignore[misc]
+        for param, compile_one in _PARAMETERS:
+            for value in self.g.objects(node, param):
+                check = compile_one(self, node, value, reports)
+                if check is not None:
+                    checks.append(check)
         return checks
+
+    def nested(self, node: Node) -> Shape:
+        return self.shape(node, reports=False)
+
+    def nested_list(self, lst: Node) -> list[Shape]:
+        return [self.nested(x) for x in self._list(lst)]
+
+
+def _node_kind(c: Compiler, node: Node, kind: Node, reports: bool) -> Check:
+    if kind not in _NODE_KINDS:
+        raise Unsupported(f"unknown node kind {kind}")
+    return _each("NodeKindConstraintComponent", _is_kind(_NODE_KINDS[kind]))
+
+
+def _class(c: Compiler, node: Node, cls: Node, reports: bool) -> Check:
+    cls = _same(cls)
+    return _class_check(cls) if reports else _each("ClassConstraintComponent", _has_class(cls))
+
+
+def _in(c: Compiler, node: Node, lst: Node, reports: bool) -> Check:
+    allowed = frozenset(c._list(lst))
+    return _each("InConstraintComponent", lambda i, v: v in allowed)
+
+
+def _pattern(c: Compiler, node: Node, pattern: Node, reports: bool) -> Check:
+    flags = str(c.g.value(node, SH.flags) or "")
+    return _each("PatternConstraintComponent", _matches(str(pattern), flags))
+
+
+def _language_in(c: Compiler, node: Node, lst: Node, reports: bool) -> Check:
+    return _each("LanguageInConstraintComponent", _lang_in([str(x).lower() for x in c._list(lst)]))
+
+
+def _unique(c: Compiler, node: Node, flag: Node, reports: bool) -> Check | None:
+    return _unique_lang if str(flag).lower() == "true" else None
+
+
+def _node(c: Compiler, node: Node, other: Node, reports: bool) -> Check:
+    nested = c.nested(other)
+    return _each("NodeConstraintComponent", lambda i, v: nested.conforms(i, v))
+
+
+def _not(c: Compiler, node: Node, other: Node, reports: bool) -> Check:
+    nested = c.nested(other)
+    return _each("NotConstraintComponent", lambda i, v: not nested.conforms(i, v))
+
+
+def _and(c: Compiler, node: Node, lst: Node, reports: bool) -> Check:
+    parts = c.nested_list(lst)
+    return _each("AndConstraintComponent", lambda i, v: all(s.conforms(i, v) for s in parts))
+
+
+def _or(c: Compiler, node: Node, lst: Node, reports: bool) -> Check:
+    parts = c.nested_list(lst)
+    return _each("OrConstraintComponent", lambda i, v: any(s.conforms(i, v) for s in parts))
+
+
+def _xone(c: Compiler, node: Node, lst: Node, reports: bool) -> Check:
+    parts = c.nested_list(lst)
+    return _each("XoneConstraintComponent", lambda i, v: sum(s.conforms(i, v) for s in parts) == 1)
+
+
+def _qualified_shape(c: Compiler, node: Node, qualified: Node, reports: bool) -> Check:
+    if str(c.g.value(node, SH.qualifiedValueShapesDisjoint) or "").lower() == "true":
+        raise Unsupported(f"{node}: disjoint qualified shapes")
+    low, high = c.g.value(node, SH.qualifiedMinCount), c.g.value(node, SH.qualifiedMaxCount)
+    return _qualified(c.nested(qualified), None if low is None else _int(low), None if high is None else _int(high))
+
+
+def _int(n: Node) -> int:
+    return int(str(n))
+
+
+_Compile = Callable[[Compiler, Node, Node, bool], "Check | None"]
+_PARAMETERS: tuple[tuple[URIRef, _Compile], ...] = (
+    (SH.minCount, lambda c, node, n, r: _min_count(_int(n))),
+    (SH.maxCount, lambda c, node, n, r: _max_count(_int(n))),
+    (SH.nodeKind, _node_kind),
+    (SH["class"], _class),
+    (SH.datatype, lambda c, node, dtype, r: _each("DatatypeConstraintComponent", _has_datatype(dtype))),
+    (SH["in"], _in),
+    (SH.hasValue, lambda c, node, value, r: _has_value(value)),
+    (SH.pattern, _pattern),
+    (SH.languageIn, _language_in),
+    (SH.uniqueLang, _unique),
+    (SH.minLength, lambda c, node, n, r: _each("MinLengthConstraintComponent", _min_length(_int(n)))),
+    (SH.maxLength, lambda c, node, n, r: _each("MaxLengthConstraintComponent", _max_length(_int(n)))),
+    (SH.node, _node),
+    (SH["not"], _not),
+    (SH["and"], _and),
+    (SH["or"], _or),
+    (SH.qualifiedValueShape, _qualified_shape),
+    (SH.xone, _xone),
+)
+"""Each constraint parameter the compiler mirrors, with what compiles one of its values (None: no check)."""
 
 
 def _each(component: str, ok: Callable[[Index, Node], bool]) -> Check:
@@ -557,33 +599,32 @@ def _max_length(n: int) -> Callable[[Index, Node], bool]:
 
 TargetTwin = Callable[[Index, Node], bool]
 
-_CODE_SHAPED = re.compile(r"[0-9]{6}[-+A-FU-Y][0-9]{3}[0-9A-Y]")
 _EXACT_TAGS = frozenset(("fi", "sv", "en"))
 
 
 def _suspicious_subject(index: Index, subject: Node) -> bool:
     """Python twin of the Finnish profile's SPARQL target: a code-shaped value, or an inexact language tag.
 
-    As the target does, the values are joined with spaces and searched once (the pattern has no space,
-    so it never spans two values)."""
+    As the target does, the values are joined with '|' and searched once for ``hetu.CANDIDATE`` (which
+    holds no '|', so a match never spans two values)."""
     values = [o for objects in index.spo.get(subject, {}).values() for o in objects]
-    if _CODE_SHAPED.search(" ".join(cast(list[str], values))) is not None:  # terms are strings
+    if hetu.looks_like("|".join(cast(list[str], values))):  # terms are strings
         return True
     return any(isinstance(o, Literal) and o.language and o.language not in _EXACT_TAGS for o in values)
 
 
 def _suspicious_value(o: Node) -> bool:
-    """One value as that target reads it (the pattern has no space, so it never spans two joined values)."""
-    if _CODE_SHAPED.search(str(o)) is not None:
+    """One value as that target reads it (the pattern has no "|", so it never spans two joined values)."""
+    if hetu.looks_like(str(o)):
         return True
     return isinstance(o, Literal) and bool(o.language) and o.language not in _EXACT_TAGS
 
 
-_FI_VALUES_TARGET = """
-    SELECT ?this WHERE { ?this ?p ?o . }
+_FI_VALUES_TARGET = f"""
+    SELECT ?this WHERE {{ ?this ?p ?o . }}
     GROUP BY ?this
     HAVING (
-        REGEX(GROUP_CONCAT(STR(?o); separator=" "), "[0-9]{6}[-+A-FU-Y][0-9]{3}[0-9A-Y]")
+        REGEX(GROUP_CONCAT(STR(?o); separator="|"), {hetu.sparql_string(hetu.CANDIDATE)})
         || REGEX(GROUP_CONCAT(COALESCE(LANG(?o), ""); separator=" "), "(^| )(?!(fi|sv|en)( |$))[^ ]")
     )
 """
@@ -818,5 +859,5 @@ def _pyshacl(graph: Graph, origins: Mapping[URIRef, Origin], full: Graph, use: l
 
     _, report, _ = shacl_validate(graph, shacl_graph=engine, inference="none", allow_warnings=True, advanced=True,
                                   inplace=True, **kwargs)
-    results = [validate._result(report, r, origins) for r in report.objects(None, SH.result)]
+    results = validate.results_of(report, origins)
     return Report(tuple(sorted(results, key=_order)))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from kustavi_dcat import hetu
+from kustavi_dcat import characters, hetu, yamlnodes
 from kustavi_dcat.errors import KustaviError, Problem, SourceError
 from kustavi_dcat.scaffold import PLACEHOLDER_BASE_IRI, PLACEHOLDER_EMAIL, TODO, write_tree
 from kustavi_dcat.yamlnodes import EMAIL_RE, HETU_HINT, HETU_MESSAGE, iri_hint
@@ -404,7 +403,8 @@ class _Parser:
 
 
 def _short(text: str, n: int = 60) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+    """A line quoted in a message: cut (never inside a personal identity code), masked, then escaped."""
+    return characters.shown(hetu.shorten(text, n))
 
 
 def parse_page(text: str, name: str) -> tuple[Page, list[Problem]]:
@@ -555,16 +555,9 @@ def split_system(text: str) -> tuple[str, str | None]:
 
 _STATUTE = re.compile(r"(?<![\d/])(\d{1,4})/((?:18|19|20)\d{2})(?![\d/])")
 
-_FOLD = str.maketrans({"ä": "a", "ö": "o", "å": "a", "Ä": "a", "Ö": "o", "Å": "a"})
-
-
 def slug(text: str, max_len: int = 60) -> str:
-    """A readable identifier from a Finnish title: ä->a, ö->o, å->a, lower case, hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text.translate(_FOLD)).encode("ascii", "ignore").decode()
-    s = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(s) > max_len:
-        s = s[:max_len].rsplit("-", 1)[0] if "-" in s[:max_len] else s[:max_len]
-    return s
+    """A readable identifier from a Finnish title (``yamlnodes.slug``, the loader's own rule), cut to 60."""
+    return yamlnodes.slug(text, max_len)
 
 
 class _Ids:
@@ -595,6 +588,8 @@ class Options:
     homepage: str | None = None
     municipality_code: str | None = None
     municipality_name: str | None = None
+    access_basis: str | None = None
+    """The legal basis of the records' secrecy, naming the provisions (the page does not say it)."""
 
 
 @dataclass(frozen=True)
@@ -665,7 +660,8 @@ class _Builder:
     def section(self) -> dict[str, Any]:
         page = self.page
         assert page.intro is not None, "parse_page refuses a page without an intro"
-        out: dict[str, Any] = {"id": self.section_id, "title": _fi(page.title)}
+        out: dict[str, Any] = {"id": self.section_id, "source_page": {"title": _fi(page.title)},
+                               "title": _fi(page.title)}
         if page.subtitle is not None:
             out["subtitle"] = _fi(page.subtitle)
         out["description"] = _fi(page.intro.text)
@@ -698,8 +694,7 @@ class _Builder:
         publisher: dict[str, Any] = {"id": agent_id, "name": _fi(name)}
         if o.municipality_code is not None:
             publisher["type"] = "LocalAuthority"  # a municipality is a local authority by definition
-        if o.homepage is not None:
-            catalog["homepage"] = o.homepage
+        if o.homepage is not None:  # the organisation's site: the publisher's homepage, not the catalogue's
             publisher["homepage"] = o.homepage
         publisher["email"] = email
         out: dict[str, Any] = {
@@ -712,6 +707,12 @@ class _Builder:
         place = self.option(o.municipality_name, f"{TODO}: kunnan nimi", "municipality name (--municipality-name)")
         out["spatial"] = [{"iri": MUNICIPALITY_CODES + code, "label": _fi(place)}]
         out["search_criteria"] = list(self.criteria.values())
+        # The page does not say why its documents are secret: the steward names the provisions.
+        basis = self.option(o.access_basis, f"{TODO}: salassapitoperuste, esim. laki viranomaisten toiminnan "
+                            "julkisuudesta (621/1999) 24 § 1 mom. ja kohta", "legal basis of the access rights "
+                            "(--access-basis)")
+        statutes = [f"{n}/{y}" for n, y in _STATUTE.findall(basis)] if o.access_basis else ["621/1999"]
+        out["access_bases"] = [{"id": ACCESS_BASIS, "statutes": list(dict.fromkeys(statutes)), "text": _fi(basis)}]
         out["sections"] = [self.section()]
         out["service"] = {
             "id": "katalogi",
@@ -785,6 +786,7 @@ class _Builder:
             "title": _fi(block.title),
             "description": _fi(block.purpose.text),
             "access_rights": "NON_PUBLIC",
+            "access_basis": ACCESS_BASIS,
             "themes": themes,
         }
         statutes = [f"{n}/{y}" for n, y in _STATUTE.findall(block.purpose.text)]
@@ -796,10 +798,13 @@ class _Builder:
             out["search_criteria"] = self.search(block.search, block.title)
         if block.interface is not None:
             out["technical_interface"] = self.interface(block.interface)
+        out["written_for_catalogue"] = ["access_rights", "access_basis", "themes", "datasets.description",
+                                        "datasets.themes"]
         out["datasets"] = [
             {"id": self.ids.new(f"{stem}-{slug(e.text, 48)}".strip("-"), stem),
              "title": _fi(e.text),
-             "description": _fi(f"{block.title}: {e.text}")}
+             "description": _fi(f"{block.title}: {e.text}"),
+             "themes": themes}  # the resource's, by the same documented rule: the page gives none
             for e in datasets
         ]
         return rid, out
@@ -811,7 +816,7 @@ class _Builder:
         files = {"catalog.yaml": _header(text_name, self.placeholders) + _dump(catalog)}
         for (rid, record), block in zip(resources, self.page.resources, strict=True):
             head = (f"# Tietovaranto: {block.title}.\n# Imported from {text_name}, lines {block.line}-{block.last}; "
-                    "Finnish texts as written there.\n")
+                    "Finnish texts as written there.\n" + CONTROLLER_NOTE)
             files[f"resources/{rid}.yaml"] = head + _dump(record)
         counts = Counts(
             resources=len(resources),
@@ -829,6 +834,19 @@ def _word_pairs(text: str) -> list[str]:
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
+ACCESS_BASIS = "salassapitoperuste"
+"""The id of the access basis ``import`` writes as a placeholder in catalog.yaml."""
+
+CONTROLLER_NOTE = """\
+# The page does not say who controls these records now (rekisterinpitäjä) or since when. Add it when
+# you have verified it, citing the source, e.g.:
+#   controller:
+#     agent: <an agent id from catalog.yaml>
+#     since: YYYY-MM-DD
+#     note: {fi: "<who, since when, and the law or public source saying so>"}
+"""
+
+
 def _header(name: str, placeholders: list[str]) -> str:
     lines = [f"# Imported by `kustavi-dcat import` from {name}; Finnish texts as written there.",
              "# Swedish (sv) and English (en) translations are welcome beside each `fi:`."]
@@ -843,6 +861,10 @@ class _Dumper(yaml.SafeDumper):
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data: Any) -> bool:
+        """Every value written out in full: records refuse YAML aliases, and a steward reads each record alone."""
+        return True
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:

@@ -53,6 +53,15 @@ class Iris:
     def attribution(self, ident: str) -> URIRef:
         return self._make("attribution", ident)
 
+    def rights(self, ident: str) -> URIRef:
+        return self._make("rights", ident)
+
+    def provenance(self, ident: str) -> URIRef:
+        return self._make("provenance", ident)
+
+    def period(self, ident: str) -> URIRef:
+        return self._make("period", ident)
+
     def endpoint(self) -> URIRef:
         """Where ``kustavi-dcat serve`` (or a static host of ``output/``) answers with the catalogue."""
         return URIRef(f"{self.base}catalog")

@@ -17,16 +17,19 @@ from pathlib import Path
 
 import yaml
 
-from kustavi_dcat import vocab
+from kustavi_dcat import hetu, vocab
 from kustavi_dcat.errors import Problem, SourceError
 from kustavi_dcat.models import (
     LANGUAGES,
+    AccessBasis,
     Agent,
     Catalog,
     ContactPoint,
+    Controller,
     CrossReference,
     DataSet,
     LangList,
+    Period,
     Place,
     Resource,
     SearchCriteria,
@@ -34,6 +37,7 @@ from kustavi_dcat.models import (
     Section,
     Service,
     Source,
+    SourcePage,
     System,
     TechnicalInterface,
 )
@@ -42,6 +46,7 @@ from kustavi_dcat.yamlnodes import (
     Node,
     Reader,
     compose,
+    first_alias,
     mask_personal_codes,
     personal_codes,
     short,
@@ -53,6 +58,9 @@ RESOURCES_DIR = "resources"
 MAX_FILE_BYTES = 1024 * 1024
 """A record is a few kilobytes; anything this large is a mistake, refused before it is read or parsed,
 so a wrong file costs neither time nor memory."""
+MAX_SOURCE_BYTES = 1024 * 1024 * 1024
+"""All resource files together: a national source of a hundred thousand records is a few hundred
+megabytes; more is refused before anything is read, naming the folder, instead of exhausting memory."""
 MAX_DEPTH = 64
 """Records nest a few levels deep; deeper nesting is refused instead of exhausting the parser's stack."""
 LINE_SEPARATORS = {"\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR", "\x85": "NEXT LINE"}
@@ -132,7 +140,11 @@ def resource_files(root: Path) -> tuple[list[Path], list[Problem]]:
 
 
 def file_bytes(path: Path, problems: list[Problem]) -> bytes | None:
-    """A record file's bytes, or None with a problem (missing, a folder, a device, too large, ...)."""
+    """A record file's bytes, or None with a problem (missing, a folder, a device, too large, a link out of
+    the source folder, ...)."""
+    if path.is_symlink() and not _inside(path, _source_root(path)):
+        problems.append(Problem(str(path), 1, 1, "", *OUTSIDE))
+        return None
     return _bytes(path, str(path), problems)
 
 
@@ -161,22 +173,42 @@ def checked(head: Read, reads: list[Read], problems: list[Problem]) -> Source:
 
 
 def _check_root(root: Path) -> None:
-    """Refuse a missing, non-folder or empty source at once: there is nothing else to report."""
+    """Refuse a missing, unreadable, non-folder or empty source at once: there is nothing else to report."""
     name = str(root)
-    if not root.exists():
-        raise SourceError([Problem(name, 1, 1, "", "the source folder does not exist",
-                                   "give an existing folder with --source, or run `kustavi-dcat init DIR`")])
-    if not root.is_dir():
-        raise SourceError([Problem(name, 1, 1, "", "the source is not a folder",
-                                   "give the folder that holds catalog.yaml with --source")])
-    if not any(p for p in root.iterdir() if not p.name.startswith(".")):
-        raise SourceError([Problem(name, 1, 1, "", "the source folder is empty",
-                                   "give the folder that holds catalog.yaml, or run `kustavi-dcat init DIR` "
-                                   "to start one")])
+
+    def refuse(message: str, hint: str) -> SourceError:
+        return SourceError([Problem(name, 1, 1, "", message, hint)])
+
+    if hetu.contains(name):
+        raise refuse("the folder's name holds a personal identity code (henkilötunnus)",
+                     "rename the folder: a name is copied into every message and log")
+    try:
+        if not root.exists():
+            raise refuse("the source folder does not exist",
+                         "give an existing folder with --source, or run `kustavi-dcat init DIR`")
+        if not root.is_dir():
+            raise refuse("the source is not a folder", "give the folder that holds catalog.yaml with --source")
+        empty = not any(p for p in root.iterdir() if not p.name.startswith("."))
+    except OSError as exc:
+        raise refuse(f"the source folder cannot be read ({exc.strerror or exc})",
+                     "check that you may open and list it (permissions r and x)") from exc
+    if empty:
+        raise refuse("the source folder is empty",
+                     "give the folder that holds catalog.yaml, or run `kustavi-dcat init DIR` to start one")
 
 
 def _resource_files(root: Path, problems: list[Problem]) -> list[Path]:
     folder = root / RESOURCES_DIR
+    try:
+        return _listed(root, folder, problems)
+    except OSError as exc:
+        problems.append(Problem(str(folder), 1, 1, "", f"the folder cannot be read ({exc.strerror or exc})",
+                                "check that you may open and list it (permissions r and x)"))
+        return []
+
+
+def _listed(root: Path, folder: Path, problems: list[Problem]) -> list[Path]:
+    """The ``.yaml`` files of ``resources/``, with a problem for each other entry and for the folder."""
     if not folder.exists() and not folder.is_symlink():
         # Publishing without resources would empty the portal's copy at the next harvest: refuse it.
         close = difflib.get_close_matches(RESOURCES_DIR, [p.name for p in root.iterdir()], n=1, cutoff=0.6)
@@ -190,9 +222,16 @@ def _resource_files(root: Path, problems: list[Problem]) -> list[Path]:
         problems.append(Problem(str(folder), 1, 1, "", "`resources` must be a folder",
                                 "move the file away and create a folder `resources/` for resource records"))
         return []
+    if folder.is_symlink() and not _inside(folder, root):
+        problems.append(Problem(str(folder), 1, 1, "", OUTSIDE[0].replace("file", "folder"), OUTSIDE[1]))
+        return []
     files = []
     for path in sorted(folder.iterdir()):
-        if path.suffix in (".yaml", ".yml"):
+        if hetu.contains(path.name):
+            problems.append(Problem(str(path), 1, 1, "", "the file name holds a personal identity code "
+                                    "(henkilötunnus)", "rename the file: a name is copied into every message, "
+                                    "log and cache"))
+        elif path.suffix in (".yaml", ".yml"):
             files.append(path)
         elif not path.name.startswith("."):
             problems.append(Problem(str(path), 1, 1, "", "not a YAML record (the name must end in .yaml)",
@@ -202,7 +241,45 @@ def _resource_files(root: Path, problems: list[Problem]) -> list[Path]:
                                 "no information resources",
                                 "add one .yaml file per information resource (`kustavi-dcat init DIR` writes an "
                                 "example)"))
+    _total_size(folder, files, problems)
     return files
+
+
+def _total_size(folder: Path, files: list[Path], problems: list[Problem]) -> None:
+    """A problem naming ``folder`` when its records together exceed ``MAX_SOURCE_BYTES`` (a file larger
+    than ``MAX_FILE_BYTES`` is not counted: it is refused on its own)."""
+    total = 0
+    for path in files:
+        try:
+            size = path.lstat().st_size
+        except OSError:
+            continue  # reported when the file is read
+        total += size if size <= MAX_FILE_BYTES else 0
+        if total > MAX_SOURCE_BYTES:
+            problems.append(Problem(str(folder), 1, 1, "", f"the records together are larger than "
+                                    f"{MAX_SOURCE_BYTES // 1024 ** 2} MiB; nothing was read",
+                                    "check that this is the right folder: records are a few kilobytes each"))
+            files.clear()
+            return
+
+
+OUTSIDE = ("is a link to a file outside the source folder; it was not read",
+           "put the record itself in the source folder instead of a link to it")
+"""A link is followed only within the source folder: a record is never read from elsewhere."""
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, with every link followed, is within ``root`` (itself resolved). A link loop counts
+    as inside: reading it then reports the loop, and nothing outside is reached."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return True
+
+
+def _source_root(path: Path) -> Path:
+    """The source folder of a record file: the parent of ``catalog.yaml`` and of ``resources/``."""
+    return path.parent.parent if path.parent.name == RESOURCES_DIR else path.parent
 
 
 def _parse(name: str, data: bytes | None, problems: list[Problem]) -> _File | None:
@@ -217,6 +294,12 @@ def _parse(name: str, data: bytes | None, problems: list[Problem]) -> _File | No
     if text is None:
         return None
     text = _line_separators(text.replace("\r\n", "\n"), name, problems)
+    if (alias := first_alias(text)) is not None:
+        # Refused before composing: each alias is a copy, and a megabyte of them asks for gigabytes.
+        problems.append(Problem(name, *alias, "", "a YAML alias (`*name`) is here; records do not use aliases",
+                                "write the value out in full where it is needed, and remove the anchor (`&name`)"))
+        problems.extend(personal_codes(name, text, None)[0])
+        return None
     node = _compose(text, name, problems)
     found, flagged = personal_codes(name, text, node)
     problems.extend(found)
@@ -225,7 +308,7 @@ def _parse(name: str, data: bytes | None, problems: list[Problem]) -> _File | No
     return _File(name, node, flagged, tuple(problems[before:]))
 
 
-def _bytes(path: Path, name: str, problems: list[Problem]) -> bytes | None:
+def _bytes(path: Path, name: str, problems: list[Problem]) -> bytes | None:  # noqa: C901 -- one refusal per kind of unreadable file, each with its own message
     """The file's bytes, refusing folders, devices, link loops and oversized files before reading."""
 
     def fail(message: str, hint: str) -> None:
@@ -417,7 +500,7 @@ def _too_deep(text: str) -> tuple[int, int]:
 
 def _catalog_file(r: Reader, node: Node) -> dict[str, object] | None:
     top = r.mapping(node, "", ("catalog", "publisher", "contact_point", "service"),
-                    ("agents", "spatial", "search_criteria", "sections"))
+                    ("agents", "spatial", "search_criteria", "sections", "access_bases"))
     if top is None:
         return None
     catalog = _catalog(r, top["catalog"]) if "catalog" in top else None
@@ -429,10 +512,13 @@ def _catalog_file(r: Reader, node: Node) -> dict[str, object] | None:
     criteria = (r.items(top["search_criteria"], "search_criteria", lambda n, p: _criterion(r, n, p))
                 if "search_criteria" in top else ())
     sections = r.items(top["sections"], "sections", lambda n, p: _section(r, n, p)) if "sections" in top else ()
+    bases = (r.items(top["access_bases"], "access_bases", lambda n, p: _access_basis(r, n, p))
+             if "access_bases" in top else ())
     if catalog is None or publisher is None or contact is None or service is None:
         return None
     return {"catalog": catalog, "publisher": publisher, "contact_point": contact, "service": service,
-            "agents": agents, "spatial": spatial, "search_criteria": criteria, "sections": sections}
+            "agents": agents, "spatial": spatial, "search_criteria": criteria, "sections": sections,
+            "access_bases": bases}
 
 
 def _catalog(r: Reader, node: Node) -> Catalog | None:
@@ -556,7 +642,7 @@ def _cross_reference(r: Reader, node: Node, path: str) -> CrossReference | None:
 
 def _section(r: Reader, node: Node, path: str) -> Section | None:
     m = r.mapping(node, path, ("id", "title", "description"),
-                  ("subtitle", "technical_interface", "cross_references"))
+                  ("subtitle", "technical_interface", "cross_references", "source_page"))
     if m is None:
         return None
     sid = _def(r, m, "section", f"{path}.id")
@@ -567,9 +653,37 @@ def _section(r: Reader, node: Node, path: str) -> Section | None:
                  if "technical_interface" in m else None)
     refs = (r.items(m["cross_references"], f"{path}.cross_references",
                     lambda n, p: _cross_reference(r, n, p)) if "cross_references" in m else ())
+    page = _source_page(r, m["source_page"], f"{path}.source_page") if "source_page" in m else None
     if sid is None or title is None or desc is None:
         return None
-    return Section(sid, title, desc, r.origin(node), subtitle, interface, refs)
+    return Section(sid, title, desc, r.origin(node), subtitle, interface, refs, page)
+
+
+def _source_page(r: Reader, node: Node, path: str) -> SourcePage | None:
+    """The transcribed page: its title, its address (only where known: never guessed) and the date the
+    records were last compared with it."""
+    m = r.mapping(node, path, ("title",), ("url", "checked"))
+    if m is None:
+        return None
+    title = r.langtext(m["title"], f"{path}.title") if "title" in m else None
+    url = r.iri(m["url"], f"{path}.url") if "url" in m else None
+    checked = r.date(m["checked"], f"{path}.checked") if "checked" in m else None
+    if title is None:
+        return None
+    return SourcePage(title, r.origin(node), url, checked)
+
+
+def _access_basis(r: Reader, node: Node, path: str) -> AccessBasis | None:
+    """A legal basis for access rights, defined once and referred to by data sets (``access_basis: id``)."""
+    m = r.mapping(node, path, ("id", "text", "statutes"))
+    if m is None:
+        return None
+    bid = _def(r, m, "access basis", f"{path}.id")
+    text = r.langtext(m["text"], f"{path}.text") if "text" in m else None
+    statutes = r.items(m["statutes"], f"{path}.statutes", lambda n, p: _law(r, n, p)) if "statutes" in m else None
+    if bid is None or text is None or statutes is None:
+        return None
+    return AccessBasis(bid, text, statutes, r.origin(node))
 
 
 # -- resources/*.yaml ----------------------------------------------------------------------------
@@ -634,39 +748,101 @@ def _system(r: Reader, node: Node, path: str) -> System | str | None:
 
 
 def _search(r: Reader, node: Node, path: str) -> SearchCriteria | None:
-    m = r.mapping(node, path, ("criteria", "statement"))
+    m = r.mapping(node, path, ("criteria", "statement"), ("exhaustive",))
     if m is None:
         return None
     criteria = _ids(r, m, "criteria", path, "search criterion")
     statement = r.langtext(m["statement"], f"{path}.statement") if "statement" in m else None
-    if criteria is None or statement is None:
+    exhaustive = r.boolean(m["exhaustive"], f"{path}.exhaustive") if "exhaustive" in m else False
+    if criteria is None or statement is None or exhaustive is None:
         return None
-    return SearchCriteria(criteria, statement, r.origin(node))
+    return SearchCriteria(criteria, statement, r.origin(node), exhaustive)
+
+
+DATASET_KEYS = ("keywords", "systems", "themes", "subjects", "issued", "modified", "alternative", "legislation",
+                "access_rights", "access_basis")
 
 
 def _dataset(r: Reader, node: Node, path: str) -> DataSet | None:
-    m = r.mapping(node, path, ("id", "title", "description"),
-                  ("keywords", "systems", "themes", "subjects", "issued", "modified"))
+    m = r.mapping(node, path, ("id", "title", "description"), DATASET_KEYS)
     if m is None:
         return None
     did = _def(r, m, "data set", f"{path}.id")
     title = r.langtext(m["title"], f"{path}.title") if "title" in m else None
     desc = r.langtext(m["description"], f"{path}.description") if "description" in m else None
     keywords = r.langlist(m["keywords"], f"{path}.keywords") if "keywords" in m else LangList(())
-    systems = _ids(r, m, "systems", path, "resource system")
-    themes = _codes(r, m, "themes", path, vocab.THEMES, "EU data theme")
-    subjects = _iris(r, m, "subjects", path)
-    issued = r.date(m["issued"], f"{path}.issued") if "issued" in m else None
-    modified = r.date(m["modified"], f"{path}.modified") if "modified" in m else None
+    alternative = r.langtext(m["alternative"], f"{path}.alternative") if "alternative" in m else None
+    access = (r.choice(m["access_rights"], f"{path}.access_rights", vocab.ACCESS_RIGHTS, "EU access right")
+              if "access_rights" in m else None)
+    values = {
+        "systems": _ids(r, m, "systems", path, "resource system") or (),
+        "themes": _codes(r, m, "themes", path, vocab.THEMES, "EU data theme") or (),
+        "subjects": _iris(r, m, "subjects", path) or (),
+        "legislation": _laws(r, m, f"{path}.legislation"),
+        "issued": r.date(m["issued"], f"{path}.issued") if "issued" in m else None,
+        "modified": r.date(m["modified"], f"{path}.modified") if "modified" in m else None,
+        "access_basis": _ref(r, m, "access_basis", f"{path}.access_basis", "access basis"),
+    }
     if did is None or title is None or desc is None or keywords is None:
         return None
-    return DataSet(did, title, desc, r.origin(node), keywords, systems, themes, subjects, issued, modified)
+    return DataSet(did, title, desc, r.origin(node), keywords, alternative=alternative, access_rights=access,
+                   **values)  # type: ignore[arg-type]
+
+
+def _laws(r: Reader, m: dict[str, Node], path: str) -> tuple[str, ...]:
+    key = path.rsplit(".", 1)[-1]
+    return r.items(m[key], path, lambda n, p: _law(r, n, p)) if key in m else ()
+
+
+def _controller(r: Reader, node: Node, path: str) -> Controller | None:
+    m = r.mapping(node, path, ("agent", "note"), ("since",))
+    if m is None:
+        return None
+    agent = _ref(r, m, "agent", f"{path}.agent", "agent")
+    note = r.langtext(m["note"], f"{path}.note") if "note" in m else None
+    since = r.date(m["since"], f"{path}.since") if "since" in m else None
+    if agent is None or note is None:
+        return None
+    return Controller(agent, note, r.origin(node), since)
+
+
+def _period(r: Reader, node: Node, path: str) -> Period | None:
+    m = r.mapping(node, path, ("note",), ("start", "end"))
+    if m is None:
+        return None
+    note = r.langtext(m["note"], f"{path}.note") if "note" in m else None
+    start = r.date(m["start"], f"{path}.start") if "start" in m else None
+    end = r.date(m["end"], f"{path}.end") if "end" in m else None
+    if start is not None and end is not None and end < start:
+        r.problem(m["end"], f"{path}.end", f"the period ends ({end}) before it starts ({start})",
+                  "swap the dates, or correct the one that is wrong")
+        return None
+    if note is None:
+        return None
+    return Period(note, r.origin(node), start, end)
+
+
+RESOURCE_KEYS = ("subjects", "keywords", "legislation", "systems", "search_criteria", "access_rights",
+                 "access_basis", "publisher", "custodian", "contact_point", "technical_interface", "issued",
+                 "modified", "controller", "period", "written_for_catalogue")
+REVIEWABLE = frozenset(
+    ("title", "description", "themes", *RESOURCE_KEYS, "datasets")
+) | {f"datasets.{k}" for k in ("title", "description", *DATASET_KEYS)}
+"""Fields a resource's ``written_for_catalogue:`` may name (``datasets.<field>`` for every data set's)."""
+
+
+def _reviewable(r: Reader, node: Node, path: str) -> str | None:
+    value = r.text(node, path)
+    if value is not None and value not in REVIEWABLE:
+        guess = suggest(value, REVIEWABLE)
+        r.problem(node, path, f"`{short(value)}` is not a field of a resource record",
+                  f"did you mean `{guess}`?" if guess else "name a field such as `keywords` or `datasets.title`")
+        return None
+    return value
 
 
 def _resource(r: Reader, node: Node) -> Resource | None:
-    m = r.mapping(node, "", ("id", "section", "title", "description", "themes", "datasets"),
-                  ("subjects", "keywords", "legislation", "systems", "search_criteria", "access_rights",
-                   "publisher", "custodian", "contact_point", "technical_interface", "issued", "modified"))
+    m = r.mapping(node, "", ("id", "section", "title", "description", "themes", "datasets"), RESOURCE_KEYS)
     if m is None:
         return None
     rid = _def(r, m, "information resource", "id")
@@ -674,33 +850,76 @@ def _resource(r: Reader, node: Node) -> Resource | None:
     title = r.langtext(m["title"], "title") if "title" in m else None
     desc = r.langtext(m["description"], "description") if "description" in m else None
     themes = _codes(r, m, "themes", "", vocab.THEMES, "EU data theme")
-    subjects = _iris(r, m, "subjects", "") or ()
     keywords = r.langlist(m["keywords"], "keywords") if "keywords" in m else LangList(())
-    legislation = r.items(m["legislation"], "legislation", lambda n, p: _law(r, n, p)) \
-        if "legislation" in m else ()
     system_items = r.items(m["systems"], "systems", lambda n, p: _system(r, n, p)) if "systems" in m else ()
-    search = _search(r, m["search_criteria"], "search_criteria") if "search_criteria" in m else None
     access = (r.choice(m["access_rights"], "access_rights", vocab.ACCESS_RIGHTS, "EU access right")
               if "access_rights" in m else "NON_PUBLIC")
-    publisher = _ref(r, m, "publisher", "publisher", "agent")
-    custodian = _ref(r, m, "custodian", "custodian", "agent")
-    contact = _ref(r, m, "contact_point", "contact_point", "contact point")
-    interface = (_interface(r, m["technical_interface"], "technical_interface")
-                 if "technical_interface" in m else None)
-    issued = r.date(m["issued"], "issued") if "issued" in m else None
-    modified = r.date(m["modified"], "modified") if "modified" in m else None
-    datasets = r.items(m["datasets"], "datasets", lambda n, p: _dataset(r, n, p)) if "datasets" in m else ()
+    values = {
+        "subjects": _iris(r, m, "subjects", "") or (),
+        "legislation": _laws(r, m, "legislation"),
+        "search_criteria": _search(r, m["search_criteria"], "search_criteria") if "search_criteria" in m else None,
+        "access_basis": _ref(r, m, "access_basis", "access_basis", "access basis"),
+        "publisher": _ref(r, m, "publisher", "publisher", "agent"),
+        "custodian": _ref(r, m, "custodian", "custodian", "agent"),
+        "contact_point": _ref(r, m, "contact_point", "contact_point", "contact point"),
+        "technical_interface": (_interface(r, m["technical_interface"], "technical_interface")
+                                if "technical_interface" in m else None),
+        "issued": r.date(m["issued"], "issued") if "issued" in m else None,
+        "modified": r.date(m["modified"], "modified") if "modified" in m else None,
+        "controller": _controller(r, m["controller"], "controller") if "controller" in m else None,
+        "period": _period(r, m["period"], "period") if "period" in m else None,
+        "written_for_catalogue": (r.items(m["written_for_catalogue"], "written_for_catalogue",
+                                          lambda n, p: _reviewable(r, n, p))
+                                  if "written_for_catalogue" in m else ()),
+        "datasets": r.items(m["datasets"], "datasets", lambda n, p: _dataset(r, n, p)) if "datasets" in m else (),
+    }
     if None in (rid, section, title, desc, themes, keywords, access):
         return None
-    return Resource(
+    resource = Resource(
         id=rid, section=section, title=title, description=desc, origin=r.origin(node),  # type: ignore[arg-type]
-        themes=themes, subjects=subjects, keywords=keywords, legislation=legislation,  # type: ignore[arg-type]
+        themes=themes, keywords=keywords, access_rights=access,  # type: ignore[arg-type]
         systems=tuple(s for s in system_items if isinstance(s, System)),
         system_refs=tuple(s for s in system_items if isinstance(s, str)),
-        search_criteria=search, datasets=datasets, access_rights=access,  # type: ignore[arg-type]
-        publisher=publisher, custodian=custodian, contact_point=contact, technical_interface=interface,
-        issued=issued, modified=modified,
+        **values,  # type: ignore[arg-type]
     )
+    _check_access(r, m, resource)
+    _check_statutes_in_force(r, m, resource)
+    return resource
+
+
+NEEDS_BASIS = ("NON_PUBLIC", "RESTRICTED")
+
+
+def _check_access(r: Reader, m: dict[str, Node], resource: Resource) -> None:
+    """Every NON_PUBLIC or RESTRICTED right names its legal basis: a wrong "non-public" discourages the
+    lawful information requests section 28 exists for, so the reason must be stated and checkable."""
+    hint = ("name the provision that makes it secret: `access_basis: <id>` of a basis under `access_bases:` "
+            "in catalog.yaml (e.g. 621/1999 24 § 1 mom. 25 k.), or state `access_rights: PUBLIC`")
+    if resource.access_rights in NEEDS_BASIS and resource.access_basis is None:
+        where = m.get("access_rights")
+        r.problem(where if where is not None else m.get("id"), "access_rights",
+                  f"access rights are {resource.access_rights}"
+                  f"{'' if where is not None else ' (the default)'} but no `access_basis` says why", hint)
+    for i, part in enumerate(resource.datasets):
+        if part.access_rights in NEEDS_BASIS and part.access_basis is None:
+            o = part.origin
+            r.problems.append(Problem(o.file, o.line, o.column, f"datasets[{i}].access_rights",
+                                      f"the data set's access rights are {part.access_rights} but it names no "
+                                      "`access_basis`", hint))
+
+
+def _check_statutes_in_force(r: Reader, m: dict[str, Node], resource: Resource) -> None:
+    """A statute is not claimed for records of a period that ended before it came into force."""
+    end = resource.period.end if resource.period is not None else None
+    if end is None or not resource.legislation:
+        return
+    for item in r.sequence(m["legislation"], "legislation"):
+        statute = str(getattr(item, "value", ""))
+        start = vocab.IN_FORCE_FROM.get(statute)
+        if start is not None and start > end:
+            r.problem(item, "legislation", f"{statute} came into force on {start.isoformat()}, after the period "
+                      f"the records cover (it ends {end.isoformat()})",
+                      "cite the statute in force during the period instead (e.g. 254/2015 before 703/2023)")
 
 
 # -- cross-record checks -------------------------------------------------------------------------
@@ -710,6 +929,7 @@ ID_SPACES: dict[str, str] = {
     "data set": "dataset", "agent": "agent",
     "contact point": "contact point", "service": "service", "system": "system",
     "search criterion": "search criterion", "cross-reference": "cross-reference",
+    "access basis": "rights",
 }
 """Kinds of record whose ids share one IRI space (``<base>catalog/<id>`` for catalogue and sections)."""
 
@@ -720,6 +940,7 @@ WHERE_DEFINED: dict[str, str] = {
     "search criterion": "under `search_criteria:` in catalog.yaml",
     "system": "under a resource's `systems:` as `- id: ...` with a `name:`",
     "resource system": "in this resource's `systems:` list",
+    "access basis": "under `access_bases:` in catalog.yaml",
 }
 
 

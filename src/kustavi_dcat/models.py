@@ -122,6 +122,48 @@ class CrossReference:
 
 
 @dataclass(frozen=True)
+class SourcePage:
+    """The page a section transcribes: its title, its address where known, and when the records were last
+    compared with it (a date the steward states, never the publishing date)."""
+
+    title: LangText
+    origin: Origin
+    url: str | None = None
+    checked: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class AccessBasis:
+    """Why a data set is (or is not) public: the provisions named in words, and the statutes' numbers."""
+
+    id: str
+    text: LangText
+    statutes: tuple[str, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Controller:
+    """Who controls a resource's records now (*rekisterinpitäjä*), since when if known, and a note citing
+    the public source of that fact."""
+
+    agent: str
+    note: LangText
+    origin: Origin
+    since: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Period:
+    """The period the described records cover; either end may be unknown, and the note says what is known."""
+
+    note: LangText
+    origin: Origin
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class Section:
     """A description page of one service area, published as a sub-catalogue."""
 
@@ -132,6 +174,7 @@ class Section:
     subtitle: LangText | None = None
     technical_interface: TechnicalInterface | None = None
     cross_references: tuple[CrossReference, ...] = ()
+    source_page: SourcePage | None = None
 
 
 @dataclass(frozen=True)
@@ -151,22 +194,34 @@ class SearchCriteria:
     criteria: tuple[str, ...]
     statement: LangText
     origin: Origin
+    exhaustive: bool = False
+    """Whether the statement lists every criterion; "esimerkiksi" (for example) means it does not."""
 
 
 @dataclass(frozen=True)
 class DataSet:
-    """A data set (*tietoaineisto*) of an information resource."""
+    """A data set (*tietoaineisto*) of an information resource.
+
+    It states its own systems, themes, subjects and statutes: nothing is copied from its resource, since
+    the page lists those per resource only. Its access right and basis are its own when given, else the
+    resource's (``access_rights is None``).
+    """
 
     id: str
     title: LangText
     description: LangText
     origin: Origin
     keywords: LangList = field(default_factory=lambda: LangList(()))
-    systems: tuple[str, ...] | None = None
-    themes: tuple[str, ...] | None = None
-    subjects: tuple[str, ...] | None = None
+    systems: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
     issued: dt.date | None = None
     modified: dt.date | None = None
+    alternative: LangText | None = None
+    """The page's own short title when ``title`` was made unique for the catalogue."""
+    legislation: tuple[str, ...] = ()
+    access_rights: str | None = None
+    access_basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +248,17 @@ class Resource:
     technical_interface: TechnicalInterface | None = None
     issued: dt.date | None = None
     modified: dt.date | None = None
+    access_basis: str | None = None
+    controller: Controller | None = None
+    period: Period | None = None
+    written_for_catalogue: tuple[str, ...] = ()
+    """Fields whose text was written for the catalogue rather than taken from the page (for review)."""
+
+    def access_of(self, part: DataSet) -> tuple[str, str | None]:
+        """A data set's access right and basis: its own if it states a right, else the resource's."""
+        if part.access_rights is not None:
+            return part.access_rights, part.access_basis
+        return self.access_rights, self.access_basis
 
     def all_system_ids(self) -> tuple[str, ...]:
         """Systems defined here and systems defined by another resource and referred to by id."""
@@ -240,6 +306,10 @@ class Source:
     sections: tuple[Section, ...]
     service: Service
     resources: tuple[Resource, ...]
+    access_bases: tuple[AccessBasis, ...] = ()
+
+    def access_basis(self, basis_id: str) -> AccessBasis:
+        return next(b for b in self.access_bases if b.id == basis_id)
 
     def agent(self, agent_id: str | None) -> Agent:
         """The agent with this id, or the catalogue's publisher when none is named."""

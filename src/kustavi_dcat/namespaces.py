@@ -12,7 +12,6 @@ __all__ = [
     "ADMS",
     "DCAT",
     "DCATAP",
-    "DCATAPFI",
     "DCT",
     "ELI",
     "EU",
@@ -22,6 +21,7 @@ __all__ = [
     "PROV",
     "RDF",
     "RDFS",
+    "S28",
     "SH",
     "SKOS",
     "VCARD",
@@ -94,6 +94,7 @@ class DCT(DefinedNamespace):
     MediaType: URIRef
     MediaTypeOrExtent: URIRef
     PeriodOfTime: URIRef
+    ProvenanceStatement: URIRef
     RightsStatement: URIRef
     Standard: URIRef
     accessRights: URIRef
@@ -102,6 +103,7 @@ class DCT(DefinedNamespace):
     conformsTo: URIRef
     created: URIRef
     creator: URIRef
+    date: URIRef
     description: URIRef
     format: URIRef
     hasPart: URIRef
@@ -112,6 +114,7 @@ class DCT(DefinedNamespace):
     license: URIRef
     modified: URIRef
     provenance: URIRef
+    references: URIRef
     publisher: URIRef
     relation: URIRef
     rights: URIRef
@@ -265,14 +268,16 @@ class ADFI(DefinedNamespace):
     collectionType: URIRef
 
 
-class DCATAPFI(DefinedNamespace):
-    """DCAT-AP-FI as this project defines it: what section 28 of Act 906/2019 asks a description to say.
+class S28(DefinedNamespace):
+    """The kustavi-dcat section 28 profile's own terms: what section 28 of Act 906/2019 asks a description
+    to say and DCAT has no word for. A project vocabulary, not a national standard.
 
-    Documented in the README ("The DCAT-AP-FI profile"); the SHACL rules are in ``shapes/dcat-ap-fi.ttl``.
+    Defined in ``data/s28.ttl`` (published beside the catalogue as ``s28.ttl`` and ``s28.html``, at the
+    namespace's path); the SHACL rules are in ``shapes/s28-profile.ttl``; docs/truth.md says why.
     """
 
     _fail = True
-    _NS = Namespace("https://w3id.org/kustavi-dcat/dcat-ap-fi#")
+    _NS = Namespace("https://www.kustavi.fi/tietovarannot/s28#")
 
     InformationResource: URIRef
     InformationSystem: URIRef
@@ -286,6 +291,8 @@ class DCATAPFI(DefinedNamespace):
     crossReference: URIRef
     documentKinds: URIRef
     seeResource: URIRef
+    searchCriteriaExhaustive: URIRef
+    since: URIRef
 
 
 # EU Publications Office authority tables.
@@ -296,7 +303,7 @@ PREFIXES: tuple[tuple[str, str], ...] = (
     ("adms", str(ADMS._NS)),
     ("dcat", str(DCAT._NS)),
     ("dcatap", str(DCATAP._NS)),
-    ("dcatapfi", str(DCATAPFI._NS)),
+    ("s28", str(S28._NS)),
     ("dct", str(DCT._NS)),
     ("eli", str(ELI._NS)),
     ("foaf", str(FOAF._NS)),
@@ -321,7 +328,7 @@ def _store_terms(*namespaces: type[DefinedNamespace]) -> None:
                 type.__setattr__(ns, name, ns._NS[name])
 
 
-DEFINED: tuple[type[DefinedNamespace], ...] = (ADFI, ADMS, DCAT, DCATAP, DCATAPFI, DCT, ELI, FOAF, HYDRA, PROV, SH,
+DEFINED: tuple[type[DefinedNamespace], ...] = (ADFI, ADMS, DCAT, DCATAP, S28, DCT, ELI, FOAF, HYDRA, PROV, SH,
                                                SKOS, VCARD)
 """Every closed namespace of the project."""
 

@@ -15,12 +15,14 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from kustavi_dcat import vocabulary
 from kustavi_dcat.cache import RecordCache
 from kustavi_dcat.errors import InvalidCatalogError
 from kustavi_dcat.fastvalidate import validate_fast
 from kustavi_dcat.loader import load
 from kustavi_dcat.mapping import Mapped, build
 from kustavi_dcat.namespaces import DCAT, RDF
+from kustavi_dcat.page import render_pages
 from kustavi_dcat.publish import write_atomically
 from kustavi_dcat.serialise import Writers, serialise_all
 from kustavi_dcat.triples import Triples
@@ -77,7 +79,8 @@ STAGES: tuple[str, ...] = ("load", "map", "validate", "serialise", "write")
 
 
 def publish(source_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None, *, fast: bool = True,
-            jobs: int | None = None, cache_dir: Path | None = None) -> PublishReport:
+            jobs: int | None = None, cache_dir: Path | None = None, template_dir: Path | None = None
+            ) -> PublishReport:
     """Load, map, validate, serialise and write; raises before writing anything on any failure.
 
     ``progress`` is called with each stage's name as it starts, and with "done" at the end, so a
@@ -86,20 +89,22 @@ def publish(source_dir: Path, out_dir: Path, progress: Callable[[str], None] | N
     compiled shapes and rendered on its own, on up to ``jobs`` processes, and kept in the record cache in
     ``cache_dir``, or in a temporary folder without one), falling back to the whole graph where it must;
     ``fast=False`` runs the whole-graph path with pyshacl itself. The files and the report are the same
-    either way.
+    either way. The description pages (``page.render_pages``, from ``template_dir`` when given) are written
+    with the catalogue files, in the same atomic set.
     """
     step = _once(progress or _silent)
     with without_cycle_collection():
         if fast:
             try:
-                return _publish_units(source_dir, out_dir, step, jobs, cache_dir)
+                return _publish_units(source_dir, out_dir, step, jobs, cache_dir, template_dir)
             except WholeGraph as exc:
-                return publish_whole(source_dir, out_dir, step, fast=True, jobs=jobs, reason=str(exc))
-        return publish_whole(source_dir, out_dir, step, fast=False, jobs=jobs)
+                return publish_whole(source_dir, out_dir, step, fast=True, jobs=jobs, reason=str(exc),
+                                     template_dir=template_dir)
+        return publish_whole(source_dir, out_dir, step, fast=False, jobs=jobs, template_dir=template_dir)
 
 
 def _publish_units(source_dir: Path, out_dir: Path, step: Callable[[str], None], jobs: int | None,
-                   cache_dir: Path | None) -> PublishReport:
+                   cache_dir: Path | None, template_dir: Path | None) -> PublishReport:
     step("load")
     notes: list[str] = []
     with ExitStack() as stack:
@@ -114,8 +119,9 @@ def _publish_units(source_dir: Path, out_dir: Path, step: Callable[[str], None],
         done = assemble(source_dir, cache, step, jobs)
         if not done.report.conforms:
             raise CatalogInvalid(done.report)
+        pages = render_pages(done.source, template_dir)
         step("write")
-        written = write_atomically(out_dir, done.writers)
+        written = write_atomically(out_dir, {**done.writers, **pages, **vocabulary.files()})
         if why is None and cache_dir is not None:
             cache.prune(done.used)
     step("done")
@@ -124,7 +130,7 @@ def _publish_units(source_dir: Path, out_dir: Path, step: Callable[[str], None],
 
 
 def publish_whole(source_dir: Path, out_dir: Path, step: Callable[[str], None], *, fast: bool, jobs: int | None,
-                  reason: str | None = None) -> PublishReport:
+                  reason: str | None = None, template_dir: Path | None = None) -> PublishReport:
     """The whole-graph path: every record loaded and mapped into one graph, validated, serialised.
 
     ``fast`` validates with the compiled shapes over the whole graph (on ``jobs`` processes), otherwise
@@ -142,8 +148,9 @@ def publish_whole(source_dir: Path, out_dir: Path, step: Callable[[str], None], 
             raise CatalogInvalid(report)
         step("serialise")
         files = writers.files() if writers.background else serialise_all(writers.data)
+        pages = render_pages(source, template_dir)
     step("write")
-    written = write_atomically(out_dir, files)
+    written = write_atomically(out_dir, {**files, **pages, **vocabulary.files()})
     step("done")
     return PublishReport(written, Counts.of(mapped.triples), report, whole_graph=reason or "pyshacl")
 

@@ -12,6 +12,7 @@ exactly, so ``@FI`` is an error to report), a file with an upper-case letter in 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from pathlib import Path
@@ -21,8 +22,13 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kustavi_dcat.errors import EXIT_SOURCE, KustaviError
+from kustavi_dcat import hetu
+from kustavi_dcat.errors import EXIT_SOURCE, KustaviError, shown_path
 from kustavi_dcat.serialise import refuse_urls
+
+MAX_CATALOGUE_BYTES = 256 * 1024 * 1024
+"""The largest file ``validate FILE`` and ``diff`` read: rdflib holds a graph in about twenty times its
+file's size, so a larger file is refused before it is read instead of exhausting memory."""
 
 FORMATS_BY_EXTENSION: dict[str, str] = {
     ".ttl": "turtle",
@@ -53,17 +59,18 @@ class UnreadableCatalogue(KustaviError):
 
 def read_catalogue(path: Path) -> Graph:
     """Parse ``path`` by its extension; raises ``UnreadableCatalogue`` saying why it cannot be read."""
+    name = shown_path(path)
     if path.is_dir():
-        raise UnreadableCatalogue(f"{path}: is a folder; give a catalogue file, e.g. {path / 'catalog.ttl'}")
+        example = shown_path(path / "catalog.ttl")
+        raise UnreadableCatalogue(f"{name}: is a folder; give a catalogue file, e.g. {example}")
     fmt = FORMATS_BY_EXTENSION.get(path.suffix.lower())
     if fmt is None:
         raise UnreadableCatalogue(
-            f"{path}: cannot tell the format from the extension `{path.suffix}`; "
+            f"{name}: cannot tell the format from the extension `{shown_path(path.suffix)}`; "
             f"use one of {', '.join(sorted(FORMATS_BY_EXTENSION))}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableCatalogue(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    data = _bytes(path, name)
+    if fmt == "xml":
+        _refuse_entities(data, name)
     from pyld import jsonld  # imported here: it pulls in an HTTP library the rest never needs
 
     try:
@@ -74,11 +81,57 @@ def read_catalogue(path: Path) -> Graph:
         url = (getattr(exc, "details", None) or {}).get("url")
         if url:
             raise UnreadableCatalogue(
-                f"{path}: refers to {url}, which is never fetched; use a file with its JSON-LD context "
+                f"{name}: refers to {_summary(url)}, which is never fetched; use a file with its JSON-LD context "
                 "inline, as `publish` writes it") from exc
-        raise UnreadableCatalogue(f"{path}: is not readable as JSON-LD ({_summary(exc)})") from exc
-    except Exception as exc:  # Oxigraph, pyld and json raise several types; all mean "not this format"
-        raise UnreadableCatalogue(f"{path}: is not readable as {fmt} ({_summary(exc)})") from exc
+        raise UnreadableCatalogue(f"{name}: is not readable as JSON-LD ({_summary(exc)})") from exc
+    except Exception as exc:  # Oxigraph, rdflib, pyld and json raise several types; all mean "not this format"
+        raise UnreadableCatalogue(f"{name}: is not readable as {fmt} ({_summary(exc)})") from exc
+
+
+def _bytes(path: Path, name: str) -> bytes:
+    """The file's bytes, refusing one over ``MAX_CATALOGUE_BYTES`` before reading it."""
+    limit = MAX_CATALOGUE_BYTES
+    too_big = (f"{name}: is larger than {limit // 1024 ** 2} MiB, the most `validate` and `diff` read; check "
+               "a source folder with `kustavi-dcat validate --source DIR` instead")
+    try:
+        if path.stat().st_size > limit:
+            raise UnreadableCatalogue(too_big)
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise UnreadableCatalogue(f"{name}: cannot be read ({exc.strerror or exc})") from exc
+    if len(data) > limit:
+        raise UnreadableCatalogue(too_big)
+    return data
+
+
+class _EndOfProlog(Exception):
+    """The root element started: the document type declaration, if any, is behind."""
+
+
+def _refuse_entities(data: bytes, name: str) -> None:
+    """Refuse RDF/XML whose document type declares entities (a few hundred bytes of nested entities expand
+    to gigabytes in rdflib's parser). Expat reads only the prolog: it stops at the root element."""
+    from xml.parsers import expat
+
+    declared: list[str] = []
+    parser = expat.ParserCreate()
+
+    def entity(entity_name: str, *_: object) -> None:
+        declared.append(entity_name)
+        raise _EndOfProlog
+
+    def start(*_: object) -> None:
+        raise _EndOfProlog
+
+    parser.EntityDeclHandler = entity
+    parser.StartElementHandler = start
+    with contextlib.suppress(_EndOfProlog, expat.ExpatError):  # a syntax error: the RDF/XML parser says it
+        parser.Parse(data, True)
+    if declared:
+        raise UnreadableCatalogue(
+            f"{name}: declares XML entities in its document type (<!ENTITY ...>), which are never expanded; "
+            "write the file without a DOCTYPE, as `publish` does")
 
 
 def _jsonld_graph(data: bytes) -> Graph:
@@ -119,10 +172,11 @@ def parse_graph(data: bytes, fmt: str) -> Graph:
     return graph
 
 
-def _summary(exc: BaseException) -> str:
-    """The parser's complaint on one line, cut to a readable length."""
+def _summary(exc: object) -> str:
+    """The parser's complaint on one line, cut to a readable length (never inside a personal identity
+    code, which is masked), with control characters escaped."""
     text = " ".join(str(exc).split())
-    return (text[:240] + "\u2026" if len(text) > 240 else text) or type(exc).__name__
+    return shown_path(hetu.shorten(text, 241)) or type(exc).__name__
 
 
 # -- comparing -------------------------------------------------------------------------------------

@@ -22,12 +22,12 @@ from functools import cache
 from importlib import resources
 from operator import itemgetter
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kustavi_dcat.namespaces import PREFIXES, RDF, XSD
+from kustavi_dcat.syntax import PREFIX_OF, nt_string, prefixed, split_iri, turtle_string, xml_attr, xml_text
 
 
 class NotRenderable(Exception):
@@ -127,37 +127,18 @@ def _dump(value: Any, indent: str) -> str:
 
 # -- Names of IRIs, made once --------------------------------------------------------------------------
 
-_PN_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-_TURTLE_PREFIX = {ns: prefix for prefix, ns in PREFIXES}
 
 # JSON-LD layout of the flattened document (2-space indent): nodes at 4, their keys at 6, array items at 8.
 _KEY = ",\n      "
 _ITEM = "\n        "
 
 
-def _split(iri: str) -> tuple[str, str]:
-    """Namespace and local name of an IRI (split after the last '#' or '/')."""
-    cut = max(iri.rfind("#"), iri.rfind("/")) + 1
-    return iri[:cut], iri[cut:]
-
-
 def _turtle_name(iri: str) -> tuple[str, str | None]:
-    """``prefix:local`` when the local part is a plain name in a known namespace, else ``<IRI>``."""
-    ns, local = _split(iri)
-    prefix = _TURTLE_PREFIX.get(ns)
-    if prefix is not None and _PN_LOCAL.match(local):
-        return f"{prefix}:{local}", prefix
-    return f"<{iri}>", None
-
-
-def _attr(value: str) -> str:
-    """``quoteattr(value)`` without its work for the usual value that needs no escaping."""
-    if _PLAIN_ATTR.match(value):
-        return f'"{value}"'
-    return quoteattr(value)
-
-
-_PLAIN_ATTR = re.compile(r"[^&<>\"\n\r\t]*\Z")
+    """``prefix:local`` when the IRI may be shortened (``syntax.prefixed``), else ``<IRI>``."""
+    found = prefixed(iri)
+    if found is None:
+        return f"<{iri}>", None
+    return f"{found[0]}:{found[1]}", found[0]
 
 
 class _Iri:
@@ -172,7 +153,7 @@ class _Iri:
         iri = self.iri = str(term)
         self.nt = f"<{iri}>"
         self.ttl, self.prefix = _turtle_name(iri)
-        self.xml = f" rdf:resource={_attr(iri)}/>"
+        self.xml = f" rdf:resource={xml_attr(iri)}/>"
         self.json_id = _json_str(_compact(iri))
         self.json = '{"@id": ' + self.json_id + "}"
         self.json_one = '{\n        "@id": ' + self.json_id + "\n      }"
@@ -191,8 +172,8 @@ class _Predicate:
         if not isinstance(term, URIRef):
             raise NotRenderable(f"predicate {term!r} is not an IRI")
         iri = self.iri = str(term)
-        ns, local = _split(iri)
-        prefix = _TURTLE_PREFIX.get(ns)
+        ns, local = split_iri(iri)
+        prefix = PREFIX_OF.get(ns)
         if prefix is None or not local:
             raise NotRenderable(f"predicate {iri} is not in a namespace RDF/XML has a prefix for")
         if iri in _compact.namespaces:
@@ -214,35 +195,34 @@ class _Literal:
     def __init__(self, term: Literal, lex: str, lang: str | None, datatype: URIRef | None) -> None:
         self.node = term
         self.prefix: str | None = None
-        self.xml_text = lex.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;") + "</"
-        nt = lex.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
-        ttl = lex.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace(
-            "\t", "\\t")
+        self.xml_text = xml_text(lex) + "</"
+        nt = nt_string(lex)
+        ttl = turtle_string(lex)
         value = _json_str(lex)
         self.order: tuple[str, ...] = ("2", lex, lang or "", str(datatype or ""))
         if lang:
-            self.nt = f'"{nt}"@{lang}'
-            self.ttl = f'"{ttl}"@{lang}'
-            self.xml = f" xml:lang={_attr(lang)}>"
+            self.nt = f'{nt}@{lang}'
+            self.ttl = f'{ttl}@{lang}'
+            self.xml = f" xml:lang={xml_attr(lang)}>"
             tag = _json_str(lang)
             self.json = '{"@language": ' + tag + ', "@value": ' + value + "}"
             self.json_one = '{\n        "@language": ' + tag + ',\n        "@value": ' + value + "\n      }"
             self.json_item = '{\n          "@language": ' + tag + ',\n          "@value": ' + value + "\n        }"
             self.turtle_order: tuple[int, str, str, int] | None = (1, lang, lex, 0)
         elif datatype is None or datatype == XSD.string:
-            self.nt = f'"{nt}"' if datatype is None else f'"{nt}"^^<{datatype}>'
-            self.ttl = f'"{ttl}"'
-            self.xml = ">" if datatype is None else f" rdf:datatype={_attr(str(datatype))}>"
+            self.nt = nt if datatype is None else f'{nt}^^<{datatype}>'
+            self.ttl = ttl
+            self.xml = ">" if datatype is None else f" rdf:datatype={xml_attr(str(datatype))}>"
             self.json = self.json_one = self.json_item = value
             self.turtle_order = (1, "", lex, 0 if datatype is None else 1)
         else:
             dt = _iri(datatype)
             if not dt.json_type:
                 raise NotRenderable(f"datatype {datatype} is a JSON-LD context term")
-            self.nt = f'"{nt}"^^<{datatype}>'
-            self.ttl = f'"{ttl}"^^{dt.ttl}'
+            self.nt = f'{nt}^^<{datatype}>'
+            self.ttl = f'{ttl}^^{dt.ttl}'
             self.prefix = dt.prefix
-            self.xml = f" rdf:datatype={_attr(dt.iri)}>"
+            self.xml = f" rdf:datatype={xml_attr(dt.iri)}>"
             self.json = '{"@type": ' + dt.json_type + ', "@value": ' + value + "}"
             self.json_one = '{\n        "@type": ' + dt.json_type + ',\n        "@value": ' + value + "\n      }"
             self.json_item = '{\n          "@type": ' + dt.json_type + ',\n          "@value": ' + value + (
@@ -361,7 +341,7 @@ def _flat_lines(head: str, pred: _Predicate, item: _Iri | _Literal, prefixes: se
         xml.append(pred.xml + item.xml + item.xml_text + pred.tag + ">")  # type: ignore[union-attr]
 
 
-def render(subject: URIRef, pairs: Iterable[tuple[Node, Node]]) -> Block:
+def render(subject: URIRef, pairs: Iterable[tuple[Node, Node]]) -> Block:  # noqa: C901, PLR0912, PLR0915 -- the hot loop of national-scale publishing: one pass writes all four formats; split into calls it measured slower
     """The subject's block in every format. ``pairs``: its (predicate, object) pairs, any order, no duplicates."""
     if not isinstance(subject, URIRef):
         raise NotRenderable(f"subject {subject!r} is not an IRI")
@@ -384,7 +364,7 @@ def render(subject: URIRef, pairs: Iterable[tuple[Node, Node]]) -> Block:
         predicates.append((info.iri, info, objects))
     predicates.sort(key=_by_iri)
     ttl = [s.ttl, ""]
-    xml = [f"  <rdf:Description rdf:about={_attr(s.iri)}>"]
+    xml = [f"  <rdf:Description rdf:about={xml_attr(s.iri)}>"]
     nt: list[str] = []
     json_props: list[tuple[str, str, str]] = []
     types: list[_Iri | _Literal] = []
@@ -462,7 +442,7 @@ _JSONLD_HEAD = '{\n  "@context": ' + _dump(_CONTEXT, "  ") + ',\n  "@graph": [\n
 _JSONLD_TAIL = "\n  ]\n}\n"
 
 _RDFXML_HEAD = "\n".join(['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"] + [
-    f"  xmlns:{prefix}={quoteattr(ns)}" for prefix, ns in sorted(PREFIXES)]) + ">\n"
+    f"  xmlns:{prefix}={xml_attr(ns)}" for prefix, ns in sorted(PREFIXES)]) + ">\n"
 
 
 def _jsonld_key(iri: str) -> str:

@@ -11,8 +11,9 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from kustavi_dcat.diff import shorten
+from kustavi_dcat import hetu
 from kustavi_dcat.namespaces import ADFI, PREFIXES
+from kustavi_dcat.syntax import shorten
 from kustavi_dcat.validate import Report, Result
 
 _PREFIXES: tuple[tuple[str, str], ...] = (
@@ -61,7 +62,7 @@ def render_text(report: Report, strict: bool = False) -> str:
             lines.extend(_result_lines(r))
         lines.append("")
     lines.append(summary(report, strict))
-    return "\n".join(lines)
+    return hetu.redact("\n".join(lines))  # focus IRIs and values: a code in an IRI is masked too
 
 
 def _result_lines(r: Result) -> Iterable[str]:
@@ -85,7 +86,8 @@ def to_json(report: Report, strict: bool = False) -> dict[str, Any]:
 
 
 def _result_json(r: Result) -> dict[str, Any]:
-    return {
+    """One result as data; every text masked (an IRI may carry a personal identity code too)."""
+    out: dict[str, Any] = masked({
         "severity": r.severity,
         "focus": r.focus,
         "path": r.path,
@@ -97,7 +99,19 @@ def _result_json(r: Result) -> dict[str, Any]:
         "shape": r.shape,
         "source": None if r.origin is None else
         {"file": r.origin.file, "line": r.origin.line, "column": r.origin.column},
-    }
+    })
+    return out
+
+
+def masked(data: Any) -> Any:
+    """``data`` (JSON-like) with every personal identity code in its strings, keys too, masked."""
+    if isinstance(data, str):
+        return hetu.redact(data)
+    if isinstance(data, dict):
+        return {masked(k): masked(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [masked(v) for v in data]
+    return data
 
 
 def render_json(report: Report, strict: bool = False) -> str:

@@ -84,6 +84,8 @@ catalog:
   # domain where the published files will be served, ending with `/`. Harvesters identify datasets by
   # IRI, so choose it once and keep it.
   base_iri: {PLACEHOLDER_BASE_IRI}
+  # Say what the catalogue covers, e.g. "Esimerkkilän sosiaalipalveluiden tietovarannot" if only that
+  # page is described.
   title:
     fi: "{TODO}: organisaation nimi: kuvaus tietovarannoista"
   description:
@@ -91,7 +93,8 @@ catalog:
       {TODO}: kuvaus tietovarannoista tiedonhallintalain (906/2019) 28 §:n mukaisesti: tietojärjestelmät,
       tietoaineistot, hakutekijät ja tietoaineistojen saatavuus teknisen rajapinnan avulla.
   languages: [fi]
-  homepage: {PLACEHOLDER_HOMEPAGE}
+  # homepage: the address of the catalogue's own web page, if it has one (not the organisation's front
+  # page); leave it out otherwise.
 
 publisher:
   id: julkaisija
@@ -129,9 +132,23 @@ search_criteria:
       sv: personbeteckning
       en: personal identity code
 
+# The legal basis of each access right other than PUBLIC: the provisions that make the documents secret,
+# e.g. "Salassa pidettävä: laki viranomaisten toiminnan julkisuudesta (621/1999) 24 § 1 mom. 25 k.".
+# Resources and data sets refer to one with `access_basis: <id>`.
+access_bases:
+  - id: salassapitoperuste
+    statutes: ["621/1999"]
+    text:
+      fi: "{TODO}: salassapitoperuste, esim. julkisuuslain 621/1999 24 § 1 mom. ja kohta"
+
 # One section per description page (e.g. social services, education), published as a sub-catalogue.
 sections:
   - id: esimerkkipalvelut
+    # The page this section transcribes: its title and, only if known, its address (url:), and the date
+    # the records were last compared with it (checked: YYYY-MM-DD).
+    source_page:
+      title:
+        fi: "{TODO}: sivun otsikko"
     title:
       fi: "{TODO}: sivun otsikko, esim. Sosiaalipalveluiden tietovarannot"
     description:
@@ -163,8 +180,17 @@ title:
 # The purpose text (tarkoitus) of the resource.
 description:
   fi: "{TODO}: tietovarannon käyttötarkoitus"
-# NON_PUBLIC unless the data itself is public.
+# NON_PUBLIC unless the data itself is public; a NON_PUBLIC or RESTRICTED right names its legal basis
+# (an id under `access_bases:` in catalog.yaml). A data set may state its own `access_rights` and
+# `access_basis` (e.g. PUBLIC statistics); otherwise it has the resource's.
 access_rights: NON_PUBLIC
+access_basis: salassapitoperuste
+# Who controls these records now (rekisterinpitäjä): an agent id, since when if known, and the source of
+# the fact. Leave out what you cannot verify.
+controller:
+  agent: julkaisija
+  note:
+    fi: "{TODO}: kuka on rekisterinpitäjä ja mistä lähtien (lähde)"
 # EU data themes: SOCI (social), EDUC (education), HEAL (health), GOVE (government), ...
 themes: [SOCI]
 # Statutes as number/year (published as Finlex ELI IRIs), e.g. 906/2019.
@@ -179,11 +205,15 @@ search_criteria:
   criteria: [henkilon-nimi, henkilotunnus]
   statement:
     fi: Tietopyynnöissä voidaan käyttää hakutekijöinä esimerkiksi henkilön nimeä, henkilötunnusta.
-# Tietoaineistot
+# Fields whose text you wrote for the catalogue rather than copied from the page (for review).
+written_for_catalogue: [themes, datasets.description, datasets.themes]
+# Tietoaineistot. A data set states its own themes (and systems, subjects, statutes if any): nothing is
+# copied from the resource. Make its title understandable on its own; `alternative` keeps the page's.
 datasets:
   - id: esimerkki-hakemukset
     title:
-      fi: "{TODO}: tietoaineiston nimi, esim. Hakemukset"
+      fi: "{TODO}: tietoaineiston nimi, esim. Hakemukset \u2013 Esimerkkilän varhaiskasvatus"
     description:
       fi: "{TODO}: tietoaineiston kuvaus"
+    themes: [SOCI]
 """

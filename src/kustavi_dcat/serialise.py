@@ -7,19 +7,17 @@ flattened document form: the inline context and a ``@graph`` of one node object 
 every array sorted by its items' JSON text (what pyld's ``flatten`` gives, normalised by ``_canonical``).
 A graph that ``render`` cannot write block by block (blank nodes, predicates outside the project's
 namespaces) is written by the whole-graph writers here (``whole_*``), which give the same bytes where both
-apply. The pyld and rdflib writers these replace stay here (``plain_*``) as the baseline the benchmarks
-and tests compare against; pyld's document loader refuses every URL.
+apply. The pyld and rdflib writers these replace are the baseline the benchmarks and tests compare
+against (``tests/support/baselines.py``); pyld's document loader refuses every URL.
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -27,12 +25,13 @@ from rdflib.term import Node
 from kustavi_dcat import render
 from kustavi_dcat.namespaces import PREFIXES, RDF, XSD
 from kustavi_dcat.render import Block, NotRenderable, context
+from kustavi_dcat.syntax import nt_string, prefixed, split_iri, turtle_string, xml_attr, xml_text
 from kustavi_dcat.triples import Triples
 
 __all__ = [
-    "BACKGROUND_MIN_TRIPLES", "FORMATS", "PLAIN_WRITERS", "WRITERS", "Sorted", "Writers", "blocks", "context",
-    "plain_jsonld", "plain_ntriples", "plain_turtle", "refuse_urls", "serialise_all", "to_jsonld", "to_ntriples",
-    "to_rdfxml", "to_turtle", "whole_ntriples", "whole_rdfxml", "whole_turtle",
+    "BACKGROUND_MIN_TRIPLES", "FORMATS", "WRITERS", "Sorted", "Writers", "blocks", "context", "refuse_urls",
+    "serialise_all", "to_jsonld", "to_ntriples", "to_rdfxml", "to_turtle", "whole_jsonld", "whole_ntriples",
+    "whole_rdfxml", "whole_turtle",
 ]
 
 FORMATS: dict[str, str] = {
@@ -84,7 +83,7 @@ def _file(index: int, graph: Graph | Triples | Sorted, rendered: list[Block] | N
     if rendered is not None:
         return render.document(render.FORMATS[index], rendered)
     if index == 1:
-        return plain_jsonld(graph if isinstance(graph, Graph) else _graph_of(graph))  # pyld relabels blank nodes
+        return whole_jsonld(graph if isinstance(graph, Graph) else _graph_of(graph))
     return _WHOLE[index](graph)
 
 
@@ -101,7 +100,7 @@ def to_turtle(graph: Graph | Triples | Sorted) -> bytes:
 def to_jsonld(graph: Graph | Triples | Sorted) -> bytes:
     """Flattened JSON-LD: the inline context and one node object per subject in ``@graph``, all sorted.
 
-    The same bytes as pyld's ``flatten`` (``plain_jsonld``) in linear time, with one deliberate difference:
+    The same bytes as pyld's ``flatten`` (``whole_jsonld``) in linear time, with one deliberate difference:
     pyld lower-cases language tags; this writer keeps them as the graph has them.
     """
     return _file(1, graph, blocks(graph))
@@ -143,7 +142,7 @@ Triple = tuple[Node, Node, Node]
 class Sorted:
     """The graph's triples grouped by subject, subjects and each subject's (predicate, object) pairs sorted.
 
-    Sorted by ``_triple_key`` order, once, and shared by every writer.
+    Sorted by ``triple_key`` order, once, and shared by every writer.
     """
 
     subjects: tuple[tuple[Node, tuple[tuple[Node, Node], ...]], ...]
@@ -184,7 +183,7 @@ def _graph_of(graph: Triples | Sorted) -> Graph:
 
 def _nt_literal(o: Literal) -> str:
     """A literal as rdflib's N-Triples writer writes it."""
-    text = '"{}"'.format(str(o).replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r"))
+    text = nt_string(str(o))
     if o.language:
         return f"{text}@{o.language}"
     if o.datatype:
@@ -208,14 +207,10 @@ def whole_ntriples(graph: Graph | Triples | Sorted) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-_PN_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-
-
 class _Names:
     """Prefixed names for IRIs whose local part is a plain name; everything else is written ``<IRI>``."""
 
     def __init__(self) -> None:
-        self.by_ns = {ns: prefix for prefix, ns in PREFIXES}
         self.used: set[str] = set()
         self.cache: dict[Node, str] = {}
 
@@ -224,11 +219,10 @@ class _Names:
         if found is None and isinstance(term, BNode):
             found = self.cache[term] = f"_:{term}"
         if found is None:
-            ns, local = _split(term)
-            prefix = self.by_ns.get(ns)
-            if prefix is not None and _PN_LOCAL.match(local):
-                self.used.add(prefix)
-                found = f"{prefix}:{local}"
+            name = prefixed(str(term))
+            if name is not None:
+                self.used.add(name[0])
+                found = f"{name[0]}:{name[1]}"
             else:
                 found = f"<{term}>"
             self.cache[term] = found
@@ -237,8 +231,7 @@ class _Names:
     def term(self, term: Node) -> str:
         if not isinstance(term, Literal):
             return self.iri(term)
-        text = '"{}"'.format(str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace(
-            "\r", "\\r").replace("\t", "\\t"))
+        text = turtle_string(str(term))
         if term.language:
             return f"{text}@{term.language}"
         if term.datatype is not None and term.datatype != XSD.string:
@@ -286,54 +279,30 @@ def whole_rdfxml(graph: Graph | Triples | Sorted) -> bytes:
     """
     data = _sorted_of(graph)
     namespaces = dict((ns, prefix) for prefix, ns in PREFIXES)
-    extra = sorted({_split(p)[0] for _, pairs in data.subjects for p, _ in pairs} - set(namespaces))
+    extra = sorted({split_iri(str(p))[0] for _, pairs in data.subjects for p, _ in pairs} - set(namespaces))
     namespaces.update((ns, f"ns{i}") for i, ns in enumerate(extra))
     lines = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
-    lines += [f'  xmlns:{prefix}={quoteattr(ns)}' for ns, prefix in sorted(namespaces.items(), key=lambda x: x[1])]
+    lines += [f'  xmlns:{prefix}={xml_attr(ns)}' for ns, prefix in sorted(namespaces.items(), key=lambda x: x[1])]
     lines[-1] += ">"
     tags: dict[Node, str] = {}
     for s, pairs in data.subjects:
         about = "rdf:nodeID" if isinstance(s, BNode) else "rdf:about"
-        lines.append(f"  <rdf:Description {about}={quoteattr(str(s))}>")
+        lines.append(f"  <rdf:Description {about}={xml_attr(str(s))}>")
         for p, o in pairs:
             tag = tags.get(p)
             if tag is None:
-                ns, local = _split(p)
+                ns, local = split_iri(str(p))
                 tag = tags[p] = f"{namespaces[ns]}:{local}"
             if isinstance(o, Literal):
-                attrs = f" xml:lang={quoteattr(o.language)}" if o.language else (
-                    f" rdf:datatype={quoteattr(str(o.datatype))}" if o.datatype is not None else "")
-                lines.append(f"    <{tag}{attrs}>{escape(str(o))}</{tag}>")
+                attrs = f" xml:lang={xml_attr(o.language)}" if o.language else (
+                    f" rdf:datatype={xml_attr(str(o.datatype))}" if o.datatype is not None else "")
+                lines.append(f"    <{tag}{attrs}>{xml_text(str(o))}</{tag}>")
             else:
                 ref = "rdf:nodeID" if isinstance(o, BNode) else "rdf:resource"
-                lines.append(f"    <{tag} {ref}={quoteattr(str(o))}/>")
+                lines.append(f"    <{tag} {ref}={xml_attr(str(o))}/>")
         lines.append("  </rdf:Description>")
     lines.append("</rdf:RDF>")
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def _split(predicate: Node) -> tuple[str, str]:
-    """Namespace and local name of a predicate IRI (split after the last '#' or '/')."""
-    text = str(predicate)
-    cut = max(text.rfind("#"), text.rfind("/")) + 1
-    return text[:cut], text[cut:]
-
-
-
-
-_WHOLE: dict[int, Callable[[Graph | Triples | Sorted], bytes]] = {0: whole_turtle, 2: whole_rdfxml, 3: whole_ntriples}
-
-
-# -- Baselines: rdflib's and pyld's writers ---------------------------------------------------------------
-
-def _sorted_graph(graph: Graph) -> Graph:
-    """A copy whose insertion order is sorted, so order-preserving serialisers write the same bytes."""
-    out = Graph()
-    for prefix, ns in PREFIXES:
-        out.bind(prefix, ns, override=True, replace=True)
-    for triple in sorted(graph, key=_triple_key):
-        out.add(triple)
-    return out
 
 
 def _term_key(term: Node) -> tuple[str, ...]:
@@ -342,27 +311,14 @@ def _term_key(term: Node) -> tuple[str, ...]:
     return ("1" if isinstance(term, URIRef) else "0", str(term))
 
 
-def _triple_key(triple: tuple[Node, Node, Node]) -> tuple[tuple[str, ...], ...]:
+def triple_key(triple: tuple[Node, Node, Node]) -> tuple[tuple[str, ...], ...]:
     return tuple(_term_key(t) for t in triple)
 
 
-def plain_turtle(graph: Graph) -> bytes:
-    """rdflib's ``longturtle`` (the baseline: its subject ordering makes it slower than linear)."""
-    return _sorted_graph(graph).serialize(format="longturtle", encoding="utf-8")
-
-
-def plain_ntriples(graph: Graph) -> bytes:
-    """rdflib's N-Triples writer, lines sorted (the baseline)."""
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted(line for line in text.split("\n") if line.strip())  # not splitlines: \x0c, \x85 are text
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-
-
-def plain_jsonld(graph: Graph) -> bytes:
-    """Flattened, compacted JSON-LD by pyld, arrays sorted (the baseline ``to_jsonld`` reproduces)."""
-    from pyld import jsonld  # imported when used (the baseline only)
+def whole_jsonld(graph: Graph) -> bytes:
+    """Flattened, compacted JSON-LD by pyld, arrays sorted: the bytes ``to_jsonld`` reproduces in linear
+    time, and the writer of a graph it cannot write (pyld relabels blank nodes)."""
+    from pyld import jsonld  # imported when used
 
     options = {"documentLoader": refuse_urls, "ordered": True}
     flattened = jsonld.flatten(_expanded(graph), context(), options)
@@ -374,7 +330,7 @@ def plain_jsonld(graph: Graph) -> bytes:
 def _expanded(graph: Graph) -> list[dict[str, Any]]:
     """Expanded JSON-LD straight from the graph (pyld's N-Quads reader is several times slower)."""
     nodes: dict[str, dict[str, Any]] = {}
-    for s, p, o in sorted(graph, key=_triple_key):
+    for s, p, o in sorted(graph, key=triple_key):
         node = nodes.setdefault(_id(s), {"@id": _id(s)})
         if p == RDF.type:
             node.setdefault("@type", []).append(_id(o))
@@ -409,14 +365,7 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-PLAIN_WRITERS: dict[str, Callable[[Graph], bytes]] = {
-    "catalog.ttl": plain_turtle,
-    "catalog.jsonld": plain_jsonld,
-    "catalog.rdf": whole_rdfxml,
-    "catalog.nt": plain_ntriples,
-}
-"""The writers before linear serialisation: the baseline of ``benchmarks/scale.py`` and of the tests
-(RDF/XML's is the project's whole-graph writer: rdflib's bytes change between runs)."""
+_WHOLE: dict[int, Callable[[Graph | Triples | Sorted], bytes]] = {0: whole_turtle, 2: whole_rdfxml, 3: whole_ntriples}
 
 
 # -- A second process ----------------------------------------------------------------------------------

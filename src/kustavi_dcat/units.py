@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import repeat
 from pathlib import Path
 from typing import BinaryIO, cast
@@ -113,6 +113,8 @@ class Unit:
     public: str = ""
     """A digest of everything above that the catalogue level reads (not the results, not the text)."""
     blob_size: int = 0
+    record: bytes = b""
+    """A pickle of the file's ``Resource`` record, for the description page (``page.render_pages``)."""
 
 
 # -- one file (in a worker process) ------------------------------------------------------------------
@@ -155,6 +157,7 @@ def make_unit(item: tuple[str, bytes, str]) -> bytes:
         return stored(key, unit)
     unit.ok = True
     unit.section = resource.section  # type: ignore[attr-defined]
+    unit.record = pickle.dumps(resource, protocol=pickle.HIGHEST_PROTOCOL)
     unit.members = [str(m) for m in members]
     owned = owned_nodes(ctx, name)
     graph = ctx.graph
@@ -319,6 +322,8 @@ class Assembled:
     cache: RecordCache
     records: int
     reused: int
+    source: Source
+    """Every record, as ``loader.load`` gives them (the pages are made from it)."""
 
 
 def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], jobs: int | None) -> Assembled:
@@ -372,6 +377,7 @@ def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], 
         cache=cache,
         records=len(units),
         reused=cache.hits,
+        source=replace(source, resources=tuple(pickle.loads(u.record) for u in units)),
     )
 
 
@@ -473,7 +479,7 @@ def _owners(units: list[Unit]) -> Owners:
     return owner
 
 
-def _catalogue_graph(ctx: Context, units: list[Unit], owner: Owners) -> tuple[Triples, str | None]:
+def _catalogue_graph(ctx: Context, units: list[Unit], owner: Owners) -> tuple[Triples, str | None]:  # noqa: C901, PLR0912 -- each branch is one named reason to fall back to the whole graph; to be split with the records package
     """The catalogue-level nodes and every shared node the records link to, merged; and why the records'
     own validation may differ from the whole graph's (None: it cannot)."""
     by_section: dict[str, list[URIRef]] = {s.id: [] for s in ctx.source.sections}
@@ -530,7 +536,7 @@ def _consistent(units: list[Unit], graph: Triples, owner: Owners) -> str | None:
     return None
 
 
-def _catalogue_results(graph: Triples, owner: Owners, ctx: Context, linked: dict[str, set[str]]
+def _catalogue_results(graph: Triples, owner: Owners, ctx: Context, linked: dict[str, set[str]]  # noqa: C901 -- one early return per case that needs pyshacl
                        ) -> list[Result] | None:
     """The catalogue-level nodes' own results; None if pyshacl must run.
 

@@ -11,7 +11,6 @@ result: values are redacted before they leave this module.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -31,10 +30,7 @@ SEVERITIES = ("Violation", "Warning", "Info")
 """In the order a person should read them."""
 
 VALUE_SCAN = URIRef("https://w3id.org/kustavi-dcat/shapes#FI-Values")
-"""The one shape whose target reads every value in the graph (shapes/dcat-ap-fi.ttl)."""
-
-CODE_SHAPED = re.compile(r"[0-9]{6}[-+A-FU-Y][0-9]{3}[0-9A-Y]")
-"""What that target's query looks for in each value's text: the shape of a personal identity code."""
+"""The one shape whose target reads every value in the graph (shapes/s28-profile.ttl)."""
 
 REDACTED = hetu.REDACTED
 """Stands in for a personal identity code found in a value: a code never leaves validation."""
@@ -124,7 +120,7 @@ def needs_value_scan(graph: Graph) -> bool:
     for value in graph.objects():
         if isinstance(value, Literal) and value.language is not None and value.language not in LANGUAGES:
             return True
-        if CODE_SHAPED.search(str(value)):
+        if hetu.looks_like(str(value)):  # what that target's query looks for in each value's text
             return True
     return False
 
@@ -152,9 +148,12 @@ def validate_graph(graph: Graph, origins: Mapping[URIRef, Origin] | None = None)
                                   inplace=True)
     if not isinstance(report, Graph):  # pyshacl could not run a shape (a defect in shapes/, not in the data)
         raise RuntimeError(f"the SHACL shapes could not be run: {report}")
-    origins = origins or {}
-    results = [_result(report, r, origins) for r in report.objects(None, SH.result)]
-    return Report(tuple(sorted(results, key=Result.sort_key)))
+    return Report(tuple(sorted(results_of(report, origins or {}), key=Result.sort_key)))
+
+
+def results_of(report: Graph, origins: Mapping[URIRef, Origin]) -> list[Result]:
+    """The results of a pyshacl report graph as data, values and messages redacted."""
+    return [_result(report, r, origins) for r in report.objects(None, SH.result)]
 
 
 def _result(report: Graph, node: Node, origins: Mapping[URIRef, Origin]) -> Result:

@@ -8,6 +8,7 @@ concepts ship in ``shapes/vocabularies.ttl``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -43,6 +44,17 @@ CUSTODIAN_ROLE = "http://inspire.ec.europa.eu/metadata-codelist/ResponsibleParty
 
 DCAT_AP_301 = "https://semiceu.github.io/DCAT-AP/releases/3.0.1/"
 """The DCAT-AP 3.0.1 specification, as ``dct:conformsTo`` of the data service."""
+
+DATA_CONTROLLER_ROLE = "https://w3id.org/dpv#DataController"
+"""The W3C Data Privacy Vocabulary's data controller (*rekisterinpitäjä*), as ``dcat:hadRole`` of the agent
+that controls a resource's records now."""
+
+IN_FORCE_FROM: dict[str, dt.date] = {
+    # Laki sosiaali- ja terveydenhuollon asiakastietojen käsittelystä: in force from 1.1.2024 (Finlex, the
+    # note on 784/2021: "upphävts genom L 14.4.2023/703, som gäller fr.o.m. 1.1.2024").
+    "703/2023": dt.date(2024, 1, 1),
+}
+"""Statutes whose entry into force a published period must not precede (checked by the loader)."""
 
 _LAW = re.compile(r"^(\d{1,4})/(\d{4})$")
 _ELI = re.compile(r"^http://data\.finlex\.fi/eli/sd/(\d{4})/(\d{1,4})/ajantasa$")

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from kustavi_dcat import hetu
+from kustavi_dcat import characters, hetu
 from kustavi_dcat.errors import Problem
 from kustavi_dcat.models import LANGUAGES, LangList, LangText, Origin
 
@@ -74,6 +74,25 @@ def compose(text: str) -> Node | None:
     return yaml.compose(text, Loader=_NodeLoader)  # compose builds no objects
 
 
+def first_alias(text: str) -> tuple[int, int] | None:
+    """Line and column of the first alias (``*name``) in ``text``, or ``None`` (also when it does not parse:
+    composing reports that). Read event by event, so a file of aliases costs no more than its length."""
+    if "*" not in text:
+        return None
+    loader = (_FAST_LOADER if _FAST_LOADER is not None and "\t" not in text else _NodeLoader)(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return None
+
+
 def suggest(word: str, options: Iterable[str]) -> str | None:
     """The option a steward most likely meant by ``word``, or ``None``.
 
@@ -90,15 +109,23 @@ def suggest(word: str, options: Iterable[str]) -> str | None:
     return by_lower[close[0]] if close else None
 
 
-def slug(text: str) -> str:
-    """An identifier made from ``text``: lower case a-z and digits joined by single hyphens."""
+def slug(text: str, max_len: int | None = None) -> str:
+    """An identifier made from ``text`` (``ID_RE``): lower case a-z and digits joined by single hyphens.
+
+    Letters lose their marks (ä -> a, ö -> o, å -> a); a slug longer than ``max_len`` is cut at the last
+    hyphen that fits (or at ``max_len`` when there is none).
+    """
     plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode("ascii")
-    return "-".join(re.findall(r"[a-z0-9]+", plain))
+    s = "-".join(re.findall(r"[a-z0-9]+", plain))
+    if max_len is not None and len(s) > max_len:
+        s = s[:max_len].rsplit("-", 1)[0] if "-" in s[:max_len] else s[:max_len]
+    return s
 
 
 def short(value: str, limit: int = 60) -> str:
-    """A value quoted in a message, cut so one long text does not flood the terminal."""
-    return value if len(value) <= limit else value[: limit - 1] + "\u2026"
+    """A value quoted in a message, cut so one long text does not flood the terminal, and shown safely:
+    cut first (never inside a personal identity code), then masked, then its control characters escaped."""
+    return characters.shown(hetu.shorten(value, limit))
 
 
 @dataclass(frozen=True)
@@ -146,7 +173,7 @@ class Reader:
 
     # -- structure -------------------------------------------------------------------------------
 
-    def mapping(
+    def mapping(  # noqa: C901 -- one check per kind of key problem, all collected
         self, node: Node, path: str, required: Iterable[str], optional: Iterable[str] = (),
         noun: str = "key", note: str = "",
     ) -> dict[str, Node] | None:
@@ -168,6 +195,9 @@ class Reader:
                 self.problem(key_node, path, "a key must be a plain word", "write it as `name: value`")
                 continue
             sub = f"{path}.{key}" if path else key
+            if hetu.contains(key) and key_node.start_mark.index not in self.flagged:
+                self.problem(key_node, sub, HETU_MESSAGE, HETU_HINT)  # spelt with escapes: the scan missed it
+                continue
             if key in out:
                 first = out[key].start_mark.line + 1
                 self.problem(key_node, sub, f"duplicate {noun} `{key}` (first given on line {first})",
@@ -239,6 +269,17 @@ class Reader:
             self.problem(node, path, f"the text holds a control character (U+{ord(bad):04X})",
                          "remove it (and the escape that writes it); such characters break RDF/XML and are "
                          "invisible to readers")
+            return None
+        if (bad := characters.first_not_allowed(value)) is not None:
+            self.problem(node, path, f"the text holds U+{ord(bad):04X}, a character that is not allowed in XML "
+                         "(a non-character or a control character)",
+                         "remove it (and the escape that writes it): RDF/XML with it is not well-formed, so a "
+                         "harvester would read nothing")
+            return None
+        if characters.blank(value):
+            shown = " ".join(f"U+{ord(ch):04X}" for ch in value[:8]) + (" ..." if len(value) > 8 else "")
+            self.problem(node, path, f"text is empty: it holds only invisible characters ({shown})",
+                         "write the text, or remove the key")
             return None
         if PLACEHOLDER_RE.search(value):
             self.problem(node, path, f"`{short(value)}` is a placeholder still to be filled in",
@@ -441,11 +482,9 @@ def mask_personal_codes(problem: Problem) -> Problem:
     """The problem with every personal identity code in its field, message or hint replaced, so that
     reporting a code (as an unknown key, say) never copies it to a terminal or a CI log."""
 
-    def mask(text: str) -> str:
-        return hetu.PATTERN.sub(lambda m: "[henkilötunnus]" if hetu.contains(m.group(0)) else m.group(0), text)
-
-    return Problem(problem.file, problem.line, problem.column, mask(problem.field), mask(problem.message),
-                   mask(problem.hint))
+    mask = hetu.redact
+    return Problem(mask(problem.file), problem.line, problem.column, mask(problem.field),
+                   mask(problem.message), mask(problem.hint))
 
 
 def personal_codes(file: str, text: str, root: Node | None) -> tuple[list[Problem], frozenset[int]]:
@@ -457,10 +496,10 @@ def personal_codes(file: str, text: str, root: Node | None) -> tuple[list[Proble
     problems: list[Problem] = []
     flagged: set[int] = set()
     scalars: list[tuple[int, int, str]] | None = None
-    for match in hetu.find(text):
+    for found in hetu.find(text):
         if scalars is None:
             scalars = scalar_paths(root)
-        offset = match.start()
+        offset = found.start
         inside = [s for s in scalars if s[0] <= offset < s[1]]
         line = text.count("\n", 0, offset) + 1
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1

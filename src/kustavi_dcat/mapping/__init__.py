@@ -65,6 +65,6 @@ def catalogue(ctx: Context, by_section: dict[str, list[URIRef]], everything: lis
     """The catalogue-level nodes: search criteria, the catalogue service, section catalogues, the top one."""
     for criterion in ctx.source.search_criteria:
         search_criterion(ctx, criterion)
-    service = catalog_service(ctx, everything)
+    service = catalog_service(ctx)
     subs = [section_catalog(ctx, s, by_section.get(s.id, [])) for s in ctx.source.sections]
     top_catalog(ctx, subs, everything, service)

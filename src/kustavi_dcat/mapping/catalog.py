@@ -5,11 +5,11 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 
 from kustavi_dcat import vocab
-from kustavi_dcat.mapping import concepts, profile
+from kustavi_dcat.mapping import concepts, profile, provenance
 from kustavi_dcat.mapping.agent import agent
 from kustavi_dcat.mapping.context import Context
 from kustavi_dcat.models import Section
-from kustavi_dcat.namespaces import DCAT, DCATAPFI, DCT, FOAF
+from kustavi_dcat.namespaces import DCAT, DCT, FOAF, S28
 
 
 def _described(ctx: Context, node: URIRef) -> None:
@@ -54,10 +54,13 @@ def section_catalog(ctx: Context, record: Section, datasets: list[URIRef]) -> UR
     ctx.texts(node, DCT.description, record.description)
     _described(ctx, node)
     ctx.add(node, DCT.isPartOf, ctx.iris.catalog(ctx.source.catalog.id))
+    statement = provenance.provenance(ctx, record)
+    if statement is not None:
+        ctx.add(node, DCT.provenance, statement)
     if record.technical_interface is not None:
         profile.technical_interface(ctx, node, record.technical_interface)
     for ref in record.cross_references:
-        ctx.add(node, DCATAPFI.crossReference, profile.cross_reference(ctx, ref))
+        ctx.add(node, S28.crossReference, profile.cross_reference(ctx, ref))
     for ds in datasets:
         ctx.add(node, DCAT.dataset, ds)
     return node

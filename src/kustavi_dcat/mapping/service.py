@@ -11,8 +11,14 @@ from kustavi_dcat.mapping.context import Context
 from kustavi_dcat.namespaces import DCAT, DCT
 
 
-def catalog_service(ctx: Context, datasets: list[URIRef]) -> URIRef:
-    """``dcat:DataService`` with its endpoint, serving every dataset, conforming to DCAT-AP 3.0.1."""
+def catalog_service(ctx: Context) -> URIRef:
+    """``dcat:DataService`` with its endpoint, conforming to DCAT-AP 3.0.1.
+
+    It serves the catalogue's metadata, not the registers, so it names no ``dcat:servesDataset``: the
+    catalogues reach it through ``dcat:service``. (DCAT-AP's range shapes would accept a catalogue as a
+    served dataset only if it were also typed ``dcat:Dataset``, and portals would then harvest the
+    catalogue itself as a data set; docs/truth.md.)
+    """
     record = ctx.source.service
     node = ctx.iris.service(record.id)
     ctx.came_from(node, record.origin)
@@ -28,6 +34,4 @@ def catalog_service(ctx: Context, datasets: list[URIRef]) -> URIRef:
     ctx.words(node, DCAT.keyword, record.keywords)
     for code in record.themes:
         ctx.add(node, DCAT.theme, concepts.theme(ctx, code))
-    for ds in datasets:
-        ctx.add(node, DCAT.servesDataset, ds)
     return node

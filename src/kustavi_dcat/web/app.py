@@ -30,12 +30,13 @@ from werkzeug.wrappers import Request, Response
 
 from kustavi_dcat.errors import OutputError
 from kustavi_dcat.web.catalogue import Catalogue, serialise
-from kustavi_dcat.web.files import GZIP_LIMIT, PAGES, Body, HeldFile, Published
+from kustavi_dcat.web.files import GZIP_LIMIT, PAGES, VOCABULARY, Body, HeldFile, Published
 from kustavi_dcat.web.negotiation import (
     FILES,
     HTML,
     NEGOTIABLE,
     RDF_FORMATS,
+    TURTLE,
     Format,
     accepts_gzip,
     choose_format,
@@ -175,7 +176,7 @@ class CatalogueApp:
         if prefix and (path == prefix or path.startswith(prefix + "/")):
             path = "/" + path[len(prefix) + 1:]
         name = path[1:]
-        if name in FILES or name in ("sparql", "catalog"):
+        if name in FILES or name in VOCABULARY or name in ("sparql", "catalog", "s28"):
             return name
         if path in ("/", "/index.html") or name in PAGES.values():
             return f"page:{name or 'index.html'}"
@@ -186,6 +187,8 @@ class CatalogueApp:
             return _send_held(request, self.published.files[route])
         if route.startswith("page:"):
             return self._page(request, route[5:])
+        if route.startswith("s28"):
+            return self._vocabulary(request, route)
         fmt = choose_format(", ".join(request.headers.getlist("Accept")) or None, NEGOTIABLE)
         if route == "catalog":
             return self._catalogue(request, fmt)
@@ -212,6 +215,21 @@ class CatalogueApp:
         if body is None:
             return _plain(404, "Not found.")
         return _send(request, body, ("Accept-Encoding",))
+
+    def _vocabulary(self, request: Request, route: str) -> Response:
+        """``s28.ttl``, ``s28.html``, and ``s28`` (the namespace) as either, by ``Accept``."""
+        vary: tuple[str, ...] = ("Accept-Encoding",)
+        if route == "s28":
+            fmt = choose_format(", ".join(request.headers.getlist("Accept")) or None, (TURTLE, HTML))
+            if fmt is None:
+                return _not_acceptable()
+            route, vary = ("s28.html" if fmt == HTML else "s28.ttl"), ("Accept", "Accept-Encoding")
+        body = self.published.vocabulary.get(route)
+        if body is None:
+            return _plain(404, "Not found.")
+        response = _send(request, body, vary)
+        response.headers["Content-Location"] = self.public_base + route
+        return response
 
     def _see_page(self, request: Request, fragment: str) -> Response:
         """``303`` to the published page in the language the client prefers, at ``#fragment``."""

@@ -17,14 +17,16 @@ from pathlib import Path
 from typing import IO
 
 from kustavi_dcat.errors import OutputError
-from kustavi_dcat.web.negotiation import FILES, HTML, Format
+from kustavi_dcat.web.negotiation import FILES, HTML, TURTLE, Format
 
-__all__ = ["GZIP_LIMIT", "PAGES", "Body", "HeldFile", "Published"]
+__all__ = ["GZIP_LIMIT", "PAGES", "VOCABULARY", "Body", "HeldFile", "Published"]
 
 GZIP_LIMIT = 32 * 1024 * 1024
 """Files up to this size are gzipped once, on first demand, and kept; larger ones are sent as they are."""
 PAGES = {"fi": "index.html", "sv": "index.sv.html", "en": "index.en.html"}
 """The published human pages by language (Finnish is the default)."""
+VOCABULARY = {"s28.ttl": TURTLE, "s28.html": HTML}
+"""The section 28 vocabulary published beside the catalogue, at its namespace's path (``<base>s28``)."""
 _CHUNK = 256 * 1024
 
 
@@ -105,12 +107,24 @@ def _hold(path: Path, root: Path, fmt: Format) -> HeldFile:
     return HeldFile(path.name, fmt, fd, stat.st_size, stat.st_mtime)
 
 
+def _read(path: Path, root: Path, fmt: Format) -> Body | None:
+    """A small optional file's body, read once; None when it is not published."""
+    if not path.is_file():
+        return None
+    held = _hold(path, root, fmt)
+    try:
+        return Body.of(b"".join(held.chunks()), fmt, held.mtime)
+    finally:
+        os.close(held.fd)
+
+
 @dataclass
 class Published:
-    """The four catalogue files (required) and the human pages that exist (optional), held open."""
+    """The four catalogue files (required, held open); the human pages and the vocabulary that exist (read)."""
 
     files: dict[str, HeldFile]
     pages: dict[str, Body]
+    vocabulary: dict[str, Body]
 
     @classmethod
     def open(cls, out_dir: Path) -> Published:
@@ -119,13 +133,9 @@ class Published:
             raise OutputError(f"{out_dir}: missing {', '.join(missing)}; run `kustavi-dcat publish` first")
         root = out_dir.resolve()
         files = {name: _hold(out_dir / name, root, fmt) for name, fmt in FILES.items()}
-        pages = {}
-        for lang, name in PAGES.items():
-            if (out_dir / name).is_file():
-                held = _hold(out_dir / name, root, HTML)
-                pages[lang] = Body.of(b"".join(held.chunks()), HTML, held.mtime)
-                os.close(held.fd)
-        return cls(files, pages)
+        pages = {lang: body for lang, name in PAGES.items() if (body := _read(out_dir / name, root, HTML))}
+        vocabulary = {name: body for name, fmt in VOCABULARY.items() if (body := _read(out_dir / name, root, fmt))}
+        return cls(files, pages, vocabulary)
 
     def close(self) -> None:
         for held in self.files.values():

@@ -85,12 +85,19 @@ def build_server(app: WSGIApp, host: str = DEFAULT_HOST, port: int = DEFAULT_POR
         "ident": "kustavi-dcat", "expose_tracebacks": False, "clear_untrusted_proxy_headers": True,
         "asyncore_use_poll": True,  # select() cannot watch more than 1024 sockets
     }
+    return create_server(app, sockets=[sock or _listen(host, port)], **options)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port``; bound here, so a refusal leaves nothing of the server open."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     try:
-        if sock is not None:
-            return create_server(app, sockets=[sock], **options)
-        return create_server(app, host=host, port=port, **options)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
     except OSError as exc:
+        sock.close()
         raise KustaviError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from exc
+    return sock
 
 
 def listening_on(server: Any) -> tuple[str, int]:

@@ -1,6 +1,6 @@
 """Write a deterministic synthetic source tree of N datasets, in the project's own source format.
 
-    python benchmarks/synth.py N DIR [--broken K] [--seed S]
+    python tests/support/synth.py N DIR [--broken K] [--seed S]
 
 The tree looks like a national aggregator's: many organisations (one agent and one description page,
 i.e. section, each), information resources of 4-10 data sets, information systems (some shared between
@@ -113,7 +113,7 @@ def org_slug(k: int) -> str:
 
 def catalog_yaml(plan: Plan) -> str:
     out = [
-        "# Synthetic national catalogue for benchmarks (benchmarks/synth.py): every name is made up.\n",
+        "# Synthetic national catalogue for benchmarks (tests/support/synth.py): every name is made up.\n",
         "catalog:\n  id: kansallinen\n",
         f"  base_iri: {BASE_IRI}\n",
         "  title:\n" + langs(4, "Julkisen hallinnon tietovarannot (synteettinen)",
@@ -138,6 +138,9 @@ def catalog_yaml(plan: Plan) -> str:
         "  - id: henkilotunnus\n    label:\n" + langs(6, "henkilötunnus", "personbeteckning",
                                                       "personal identity code"),
         "  - id: asianumero\n    label:\n" + langs(6, "asianumero", "ärendenummer", "case number"),
+        "access_bases:\n  - id: salassa\n    statutes: [621/1999]\n    text:\n"
+        + langs(6, "Salassa pidettävä (621/1999, 24 § 1 mom. 25 k.).", "Sekretessbelagt (621/1999, 24 § 1 mom. 25 p.).",
+                "Secret (621/1999, section 24(1)(25))."),
         "agents:\n",
     ]
     for k in range(1, plan.organisations + 1):
@@ -176,7 +179,7 @@ def catalog_yaml(plan: Plan) -> str:
     return "".join(out)
 
 
-def resource_yaml(index: int, size: int, org: int, refer: bool, rng: random.Random, broken: bool) -> str:
+def resource_yaml(index: int, size: int, org: int, refer: bool, rng: random.Random, broken: bool) -> str:  # noqa: C901 -- one branch per optional field of a generated record
     """One information resource record with ``size`` data sets."""
     area = AREAS[index % len(AREAS)]
     rid = f"r{index:06d}-{area[0]}"
@@ -200,6 +203,7 @@ def resource_yaml(index: int, size: int, org: int, refer: bool, rng: random.Rand
             f"The data sets serve the tasks of {area[3].lower()}, such as planning services, making "
             f"decisions and compiling statistics (information resource {index})."),
         f"access_rights: {'PUBLIC' if index % 23 == 0 else 'RESTRICTED' if index % 7 == 0 else 'NON_PUBLIC'}\n",
+        "" if index % 23 == 0 else "access_basis: salassa\n",
         f"themes: [{', '.join(themes)}]\n",
         "subjects:\n" + "".join(f"  - {YSO}{s}\n" for s in subjects),
     ]
@@ -239,8 +243,8 @@ def resource_yaml(index: int, size: int, org: int, refer: bool, rng: random.Rand
                            None if j % 4 == 3 else f"{group[3]}: a data set of information resource {index}."))
         if broken and j == 0:
             out.append("    themes: []\n")
-        elif j % 3 == 1:
-            out.append(f"    themes: [{themes[0]}]\n")
+        else:  # a data set states its own themes; nothing is inherited from the resource
+            out.append(f"    themes: [{themes[0] if j % 3 == 1 else ', '.join(themes)}]\n")
         if j % 4 == 2:
             out.append(f"    keywords:\n      fi: [{group[1].lower()}]\n      sv: [{group[2].lower()}]\n")
         if j % 5 == 4 and not broken:
