@@ -123,8 +123,8 @@ class CatalogueApp:
         self.runner = QueryRunner(opened.path, settings.sparql_workers, settings.query_timeout,
                                   settings.max_result_bytes)
         self._cache = _Lru(4096)
-        self.index = published.pages.get("fi") or Body.of(fallback_page(self.catalogue.title, self.public_base),
-                                                          HTML, self.mtime)
+        self.fallback = None if "fi" in published.pages else Body.of(
+            fallback_page(self.catalogue.title, self.public_base), HTML, self.mtime)
         for fmt in RDF_FORMATS:  # load rdflib's writers now, so no request imports (opens) one
             serialise([], fmt)
         # What every Hydra page shares takes seconds at national scale: computed now, not in a harvester's request.
@@ -211,10 +211,12 @@ class CatalogueApp:
 
     def _page(self, request: Request, name: str) -> Response:
         lang = next((code for code, page in PAGES.items() if page == name), "fi")
-        body = self.published.pages.get(lang) or (self.index if lang == "fi" else None)
-        if body is None:
-            return _plain(404, "Not found.")
-        return _send(request, body, ("Accept-Encoding",))
+        held = self.published.pages.get(lang)
+        if held is not None:
+            return _send_held(request, held)
+        if lang == "fi" and self.fallback is not None:
+            return _send(request, self.fallback, ("Accept-Encoding",))
+        return _plain(404, "Not found.")
 
     def _vocabulary(self, request: Request, route: str) -> Response:
         """``s28.ttl``, ``s28.html``, and ``s28`` (the namespace) as either, by ``Accept``."""
@@ -224,10 +226,10 @@ class CatalogueApp:
             if fmt is None:
                 return _not_acceptable()
             route, vary = ("s28.html" if fmt == HTML else "s28.ttl"), ("Accept", "Accept-Encoding")
-        body = self.published.vocabulary.get(route)
-        if body is None:
+        held = self.published.vocabulary.get(route)
+        if held is None:
             return _plain(404, "Not found.")
-        response = _send(request, body, vary)
+        response = _send_held(request, held, vary)
         response.headers["Content-Location"] = self.public_base + route
         return response
 
@@ -374,9 +376,8 @@ def _send(request: Request, body: Body, vary: tuple[str, ...]) -> Response:
     return _common(response, etag, body.last_modified, vary)
 
 
-def _send_held(request: Request, held: HeldFile) -> Response:
+def _send_held(request: Request, held: HeldFile, vary: tuple[str, ...] = ("Accept-Encoding",)) -> Response:
     """A published file: streamed from its held descriptor, or its gzip form when allowed and kept."""
-    vary = ("Accept-Encoding",)
     etag = f'"{held.digest}"'
     gzip_etag = f'"{held.digest}-gzip"'
     zipped = accepts_gzip(request.headers.get("Accept-Encoding")) and held.size <= GZIP_LIMIT
@@ -384,13 +385,14 @@ def _send_held(request: Request, held: HeldFile) -> Response:
     if _not_modified(request, (etag, gzip_etag), mtime):
         return _common(Response(status=304), gzip_etag if zipped else etag, mtime, vary)
     if zipped:
-        data = held.gzipped or b""
-        response = Response(data, content_type=held.fmt.content_type)
+        response = Response(held.gzipped or b"", content_type=held.fmt.content_type)
         response.headers["Content-Encoding"] = "gzip"
-        return _common(response, gzip_etag, mtime, vary)
-    response = Response(held.chunks(), content_type=held.fmt.content_type, direct_passthrough=True)
-    response.headers["Content-Length"] = str(held.size)
-    return _common(response, etag, mtime, vary)
+    else:
+        response = Response(held.chunks(), content_type=held.fmt.content_type, direct_passthrough=True)
+        response.headers["Content-Length"] = str(held.size)
+    if held.fmt == HTML:
+        response.headers["Content-Security-Policy"] = CSP
+    return _common(response, gzip_etag if zipped else etag, mtime, vary)
 
 
 def create_app(out_dir: Path, settings: Settings | None = None,

@@ -107,24 +107,16 @@ def _hold(path: Path, root: Path, fmt: Format) -> HeldFile:
     return HeldFile(path.name, fmt, fd, stat.st_size, stat.st_mtime)
 
 
-def _read(path: Path, root: Path, fmt: Format) -> Body | None:
-    """A small optional file's body, read once; None when it is not published."""
-    if not path.is_file():
-        return None
-    held = _hold(path, root, fmt)
-    try:
-        return Body.of(b"".join(held.chunks()), fmt, held.mtime)
-    finally:
-        os.close(held.fd)
-
-
 @dataclass
 class Published:
-    """The four catalogue files (required, held open); the human pages and the vocabulary that exist (read)."""
+    """The four catalogue files (required), and the human pages and vocabulary files that exist; all held open.
+
+    The pages grow with the catalogue (hundreds of MB each at national scale), so they are held, not read.
+    """
 
     files: dict[str, HeldFile]
-    pages: dict[str, Body]
-    vocabulary: dict[str, Body]
+    pages: dict[str, HeldFile]
+    vocabulary: dict[str, HeldFile]
 
     @classmethod
     def open(cls, out_dir: Path) -> Published:
@@ -133,10 +125,11 @@ class Published:
             raise OutputError(f"{out_dir}: missing {', '.join(missing)}; run `kustavi-dcat publish` first")
         root = out_dir.resolve()
         files = {name: _hold(out_dir / name, root, fmt) for name, fmt in FILES.items()}
-        pages = {lang: body for lang, name in PAGES.items() if (body := _read(out_dir / name, root, HTML))}
-        vocabulary = {name: body for name, fmt in VOCABULARY.items() if (body := _read(out_dir / name, root, fmt))}
+        pages = {lang: _hold(out_dir / name, root, HTML) for lang, name in PAGES.items() if (out_dir / name).is_file()}
+        vocabulary = {name: _hold(out_dir / name, root, fmt) for name, fmt in VOCABULARY.items()
+                      if (out_dir / name).is_file()}
         return cls(files, pages, vocabulary)
 
     def close(self) -> None:
-        for held in self.files.values():
+        for held in (*self.files.values(), *self.pages.values(), *self.vocabulary.values()):
             os.close(held.fd)
