@@ -40,6 +40,13 @@ def seed_path() -> Path:
     return shared_or_skip(*SEED.relative_to(SHARED).parts)
 
 
+@pytest.fixture(autouse=True)
+def _own_user_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test has its own user cache folder (``publish`` keeps its record cache there by default),
+    never the real ``~/.cache`` of whoever runs the tests."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+
+
 @pytest.fixture(scope="session")
 def kustavi_source() -> Source:
     return load(SOURCE)
@@ -56,3 +63,17 @@ def source_copy(tmp_path: Path) -> Iterator[Path]:
     target = tmp_path / "source"
     shutil.copytree(SOURCE, target)
     yield target
+
+
+@pytest.fixture()
+def src(source_copy: Path) -> Path:
+    """A writable copy of the Kustavi source (the short name the source-problem tests use)."""
+    return source_copy
+
+
+@pytest.fixture()
+def out(tmp_path: Path) -> Path:
+    """An output folder pre-filled with the real published files, to check a refusal leaves them as they are."""
+    folder = tmp_path / "output"
+    shutil.copytree(OUTPUT, folder)
+    return folder

@@ -2,7 +2,7 @@
 
 Checked on a small synthetic national catalogue after editing one record, after editing catalog.yaml,
 with a corrupted or foreign cache entry, with two sources sharing one cache folder, and with a broken
-record; and the CLI keeps its cache beside the output folder unless told otherwise.
+record; and the CLI keeps its cache in the user's cache folder unless told otherwise.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from kustavi_dcat import pipeline, units
-from kustavi_dcat.cache import DIR_NAME, RecordCache
+from kustavi_dcat.cache import SECRET, RecordCache, default_dir
 from kustavi_dcat.cli import main
 from kustavi_dcat.errors import SourceError
 from tests.support.synth import write_tree
@@ -141,11 +141,12 @@ def test_an_edit_of_catalog_yaml_is_never_served_from_the_cache(tree: Path, tmp_
 def test_corrupt_or_foreign_entries_are_ignored(tree: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     _cached(tree, tmp_path / "out", cache)
-    entries = sorted(p for p in cache.rglob("*") if p.is_file() and not p.name.startswith("catalogue-"))
+    entries = sorted(p for p in cache.rglob("*") if p.is_file() and not p.name.startswith("catalogue-")
+                     and p.name != SECRET)
     assert len(entries) == len(_resources(tree))
     assert len([p for p in cache.rglob("catalogue-*")]) == 1  # and the catalogue level
     entries[0].write_bytes(entries[0].read_bytes()[:50])  # truncated
-    entries[1].write_bytes(b"not a pickle")
+    entries[1].write_bytes(b"not an entry")
     entries[2].write_bytes(entries[3].read_bytes())  # another file's entry under this file's key
     data = entries[4].read_bytes()
     entries[4].write_bytes(data + b"more")  # its blocks changed size
@@ -180,20 +181,29 @@ def test_a_broken_record_is_still_caught_and_named(tree: Path, tmp_path: Path) -
     assert [p.field for p in caught.value.problems] == ["access_rights"]
 
 
-def test_publish_keeps_its_cache_beside_the_output_or_where_told(tree: Path, tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_publish_keeps_its_cache_in_the_users_cache_folder_or_where_told(
+        tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """By default in ``$XDG_CACHE_HOME/kustavi-dcat/<output folder's hash>``, made 0700: never beside the
+    output (which may sit in a shared folder); nothing at all with --no-cache."""
     monkeypatch.chdir(tmp_path)
+    user = tmp_path / "xdg"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(user))
     runner = CliRunner()
     done = runner.invoke(main, ["publish", "--source", str(tree), "--out", "site/output", "-q"])
     assert done.exit_code == 0, done.output
-    assert len(list((tmp_path / "site" / DIR_NAME).rglob("*.*"))) == 0  # entries are bare keys, no temp files
-    assert len([p for p in (tmp_path / "site" / DIR_NAME).rglob("*") if p.is_file()]) == len(_resources(tree)) + 1
+    folder = default_dir(Path("site/output"))
+    assert folder.parent == user / "kustavi-dcat" and folder.is_dir()
+    assert oct(folder.stat().st_mode & 0o777) == oct(0o700)
+    assert oct((folder / SECRET).stat().st_mode & 0o777) == oct(0o600)
+    assert len(list(folder.rglob("*.*"))) == 0  # entries are bare keys, no temp files
+    assert len([p for p in folder.rglob("*") if p.is_file()]) == len(_resources(tree)) + 2  # level, secret
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["output"]
     done = runner.invoke(main, ["publish", "--source", str(tree), "--out", "o2", "-q", "--cache-dir", "c"])
     assert done.exit_code == 0, done.output
-    assert (tmp_path / "c").is_dir() and not (tmp_path / DIR_NAME).exists()
+    assert (tmp_path / "c").is_dir() and not default_dir(Path("o2")).exists()
     done = runner.invoke(main, ["publish", "--source", str(tree), "--out", "o3", "-q", "--no-cache"])
     assert done.exit_code == 0, done.output
-    assert not (tmp_path / DIR_NAME).exists()
+    assert not default_dir(Path("o3")).exists()
     assert _files(tmp_path / "o3") == _files(tmp_path / "o2") == _files(tmp_path / "site" / "output")
 
 

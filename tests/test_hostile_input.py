@@ -30,24 +30,8 @@ from tests.test_source_errors import VARHAIS, position, problems, publish, refus
 CODE = "131052-308T"
 """A checksum-valid code (the Population Register Centre's own example)."""
 
-TITLE = "      fi: Hakemukset – Kustavin varhaiskasvatus\n"
+TITLE = "      fi: Hakemukset \u2013 Kustavin varhaiskasvatus\n"
 """A data-set title in ``VARHAIS``, a place for a text."""
-
-
-@pytest.fixture()
-def out(tmp_path: Path) -> Path:
-    """An output folder pre-filled with the real published catalogue."""
-    folder = tmp_path / "output"
-    shutil.copytree(OUTPUT, folder)
-    return folder
-
-
-@pytest.fixture()
-def src(tmp_path: Path) -> Path:
-    """A writable copy of the Kustavi source."""
-    folder = tmp_path / "source"
-    shutil.copytree(SOURCE, folder)
-    return folder
 
 
 def leaks(text: str) -> bool:

@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 
 from kustavi_dcat.cli import main
 from kustavi_dcat.loader import MAX_FILE_BYTES
-from tests.conftest import OUTPUT, SOURCE
+from tests.conftest import SOURCE
 
 CATALOG = "catalog.yaml"
 VARHAIS = "resources/varhaiskasvatus.yaml"
@@ -37,21 +37,6 @@ LINE = re.compile(
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` (hidden ones too) by relative path, with its bytes."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture()
-def out(tmp_path: Path) -> Path:
-    """An output folder pre-filled with the real published catalogue."""
-    folder = tmp_path / "output"
-    shutil.copytree(OUTPUT, folder)
-    return folder
-
-
-@pytest.fixture()
-def src(tmp_path: Path) -> Path:
-    folder = tmp_path / "source"
-    shutil.copytree(SOURCE, folder)
-    return folder
 
 
 def publish(src: Path, out: Path) -> Result:

@@ -8,11 +8,12 @@ package, and the Python, rdflib and PyYAML versions), the bytes of ``catalog.yam
 its bytes. A changed byte anywhere in them is a different key, so a stale entry is never found; an entry
 whose stored key differs from its file name's, or that cannot be read, is ignored and made again.
 
-An entry is one file: an 8-byte length, a pickle of the record's summary (``units.Unit``: identifiers,
-types, validation results, block offsets) and then the record's text blocks, read back with ``pread``
-while the output files are assembled (where the blocks start is read from the file itself, so an entry
-stored again meanwhile is still read right). Entries are written as they are made (by the worker
-processes); they depend only on their key, so a publish that fails later leaves nothing wrong behind.
+An entry is one file: a magic number, a digest, an 8-byte length, the record's summary (``units.Unit``:
+identifiers, types, validation results, block offsets) as JSON, and then the record's text blocks, read
+back with ``pread`` while the output files are assembled (where the blocks start is read from the file
+itself, so an entry stored again meanwhile is still read right). Entries are written as they are made (by
+the worker processes); they depend only on their key, so a publish that fails later leaves nothing wrong
+behind.
 
 The catalogue level (``units.Level``: the catalogue-level nodes' results and text, and the order of
 every file's blocks) is one more file, ``catalogue-<key>``, keyed by the code, ``catalog.yaml`` and every
@@ -20,31 +21,55 @@ record's public digest in order; a stored level also stands for the cross-record
 passed, since the digests hold every identifier each record defines and refers to. Entries not used by
 a successful publish are removed then. The assembly of the files runs every time.
 
-Entries are pickles, one file per key under ``<cache dir>/<source key>/``; like any build cache the
-folder must be writable only by its owner.
+What is read back can neither run code nor be published unchecked (docs/cache-and-publishing.md):
+
+* entries are plain data (JSON and text), never pickles;
+* each entry carries an HMAC-SHA256 of its key and its whole content under a secret made for the cache
+  folder (``secret``, 32 random bytes, 0600): an entry whose digest differs (a flipped byte, an edited
+  title, an entry planted by someone who computed its key from public inputs) is a miss and made again;
+* an entry is opened without following links and without blocking, and only a regular file is read
+  (a FIFO or a device in its place is a miss);
+* the folder is the user's own: by default ``$XDG_CACHE_HOME/kustavi-dcat`` (``~/.cache/kustavi-dcat``)
+  with one subfolder per output folder, made 0700; a cache folder owned by someone else or writable by
+  others is refused (``checked_dir``), and the publish says so and uses a temporary one.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
 import os
-import pickle
+import secrets
+import stat
 import sys
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import rdflib
 import yaml
 
-FORMAT = 2
+FORMAT = 3
 """Bumped when the layout of an entry changes."""
 
-DIR_NAME = ".kustavi-cache"
-"""The default cache folder, made beside the output folder."""
+MAGIC = b"KDC3"
+"""The first bytes of an entry (and of the stored catalogue level)."""
 
+DIGEST_SIZE = 32
+HEAD_AT = len(MAGIC) + DIGEST_SIZE + 8
+"""Where an entry's JSON summary starts (after the magic, the digest and the summary's length)."""
+
+SECRET = "secret"
+"""The file, in the cache folder, holding the key of the entries' digests."""
+
+APP_DIR = "kustavi-dcat"
+"""The application's folder in the user's cache folder."""
+
+MAX_LEVEL_BYTES = 1 << 31
+"""A stored catalogue level larger than this is not read (a national one is tens of megabytes)."""
 
 @cache
 def code_fingerprint() -> str:
@@ -66,19 +91,108 @@ def _package_files(root: Path) -> list[Path]:
             and "__pycache__" not in p.parts]
 
 
+def user_cache_root() -> Path:
+    """The user's cache folder, as the XDG base-directory convention says: ``$XDG_CACHE_HOME`` if it is
+    an absolute path, else ``~/.cache``."""
+    configured = os.environ.get("XDG_CACHE_HOME", "")
+    if configured and os.path.isabs(configured):
+        return Path(configured)
+    return Path(os.path.expanduser("~")) / ".cache"
+
+
 def default_dir(out_dir: Path) -> Path:
-    """``.kustavi-cache`` beside the output folder (``output/`` -> ``./.kustavi-cache``)."""
-    return Path(out_dir).absolute().parent / DIR_NAME
+    """The default cache folder of an output folder: ``<user cache>/kustavi-dcat/<hash of its absolute path>``
+    (the user's own, never beside the output, which may be a shared folder)."""
+    name = hashlib.sha256(os.fsencode(Path(out_dir).absolute())).hexdigest()[:16]
+    return user_cache_root() / APP_DIR / name
 
 
-def stored(key: str, summary: Any) -> bytes:
-    """A summary as an entry holds it (and as a worker process hands it over: pickled once for both)."""
-    return pickle.dumps((FORMAT, key, summary), protocol=pickle.HIGHEST_PROTOCOL)
+def checked_dir(folder: Path) -> str | None:
+    """Make ``folder`` (0700) if needed; None if it may hold a cache, else why not: it must be a folder of
+    this user that no one else can write to (else anyone could plant or swap entries)."""
+    try:
+        _make_private(Path(folder))
+        info = os.stat(folder)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    if not stat.S_ISDIR(info.st_mode):
+        return "not a folder"
+    return _foreign(info, 0o022, "writable by other users")
 
 
-def summary_of(data: bytes) -> Any:
-    """The summary in ``stored`` bytes."""
-    return pickle.loads(data)[2]
+def _make_private(folder: Path) -> None:
+    """Make ``folder`` and any missing parent 0700 (``os.makedirs`` gives parents the umask's mode), as
+    the XDG convention asks of the folders it makes."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
+
+
+def _foreign(info: os.stat_result, forbidden: int, what: str) -> str | None:
+    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+        return f"owned by another user (uid {info.st_uid}), so it could hold entries this user did not make"
+    if info.st_mode & forbidden:
+        return f"{what} (mode {stat.S_IMODE(info.st_mode):04o}); `chmod go-rwx` it, or give another --cache-dir"
+    return None
+
+
+def _open_regular(path: Path) -> int:
+    """A descriptor of ``path`` if it is a regular file (a link, FIFO or device raises ``OSError``; the
+    open never waits for a writer)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path}: not a regular file")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    parts: list[bytes] = []
+    at = 0
+    while at < size:
+        part = os.pread(fd, min(size - at, 1 << 24), at)
+        if not part:
+            break
+        parts.append(part)
+        at += len(part)
+    return b"".join(parts)
+
+
+def load_secret(folder: Path) -> bytes:
+    """The cache folder's secret, made (0600) on first use; raises ``OSError`` naming what is wrong if the
+    file is not this user's private regular file of the right size."""
+    path = folder / SECRET
+    if not os.path.lexists(path):
+        _make_secret(path)
+    fd = _open_regular(path)
+    try:
+        why = _foreign(os.fstat(fd), 0o077, "readable or writable by other users")
+        data = _read_all(fd, 64)
+    finally:
+        os.close(fd)
+    if why is not None or len(data) != 32:
+        raise OSError(f"{path}: {why or 'not a secret this program made'}")
+    return data
+
+
+def _make_secret(path: Path) -> None:
+    """Write a new secret beside ``path`` and link it into place: a publish starting at the same moment
+    sees no secret or a whole one, and the first link wins."""
+    temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    temp.unlink(missing_ok=True)  # left by a killed process that had this process id
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        with open(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+            handle.flush()
+            os.fsync(handle.fileno())
+        with suppress(FileExistsError):
+            os.link(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 @dataclass
@@ -90,7 +204,8 @@ class RecordCache:
     used: set[str] = field(default_factory=set)
     """Keys of this run's entries: found, or made."""
     hits: int = 0
-    _base: tuple[bytes, Any] | None = field(default=None, repr=False)
+    _base: tuple[bytes, object] | None = field(default=None, repr=False)
+    _secret: bytes | None = field(default=None, repr=False)
 
     @classmethod
     def for_source(cls, cache_dir: Path, source_dir: Path) -> RecordCache:
@@ -98,52 +213,92 @@ class RecordCache:
         name = hashlib.sha256(str(Path(source_dir).absolute()).encode()).hexdigest()[:16]
         return cls(Path(cache_dir) / name)
 
+    @property
+    def secret(self) -> bytes:
+        if self._secret is None:
+            self._secret = load_secret(self.folder.parent)
+        return self._secret
+
     def key(self, name: str, data: bytes) -> str:
         if self._base is None or self._base[0] is not self.catalog_bytes:
             base = hashlib.sha256(code_fingerprint().encode())
             base.update(len(self.catalog_bytes).to_bytes(8, "big") + self.catalog_bytes)
             self._base = (self.catalog_bytes, base)
-        digest = self._base[1].copy()  # the code and catalog.yaml are hashed once, not once per file
+        digest = self._base[1].copy()  # type: ignore[attr-defined]  # the code and catalog.yaml hashed once
         for part in (name.encode(), data):
             digest.update(len(part).to_bytes(8, "big") + part)
-        return digest.hexdigest()
+        return str(digest.hexdigest())
 
     def path(self, key: str) -> Path:
         return self.folder / key
 
-    def get(self, key: str) -> Any:
-        """The stored summary, or None (missing or untrusted)."""
-        try:
-            with open(self.folder / key, "rb") as handle:
-                size = int.from_bytes(handle.read(8), "big")
-                stored = pickle.loads(handle.read(size))
-                end = handle.seek(0, os.SEEK_END)
-            if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == FORMAT and stored[1] == key):
-                return None
-            summary = stored[2]
-            if end != 8 + size + getattr(summary, "blob_size", -1):
-                return None
-        except Exception:  # a missing, truncated or foreign file is only a miss
-            return None
-        self.used.add(key)
-        self.hits += 1
-        return summary
+    def _mac(self, key: str, *parts: bytes) -> bytes:
+        mac = hmac.new(self.secret, key.encode("ascii") + b"\0", hashlib.sha256)
+        for part in parts:
+            mac.update(part)
+        return mac.digest()
 
-    def put(self, key: str, summary: Any, blob: bytes) -> bytes:
-        """Store an entry atomically; returns its pickled summary (``stored``). Raises ``OSError`` if it cannot."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        head = stored(key, summary)
-        temp = self.folder / f".{key}.tmp-{os.getpid()}"
+    def get(self, key: str) -> tuple[bytes, int] | None:
+        """The stored summary (its JSON bytes) and the length of the blocks after it, or None: missing,
+        not a regular file, or not what this cache stored under this key (its digest differs)."""
+        found = self._read(key, 1 << 30)
+        if found is not None:
+            self.used.add(key)
+            self.hits += 1
+        return found
+
+    def _read(self, key: str, limit: int) -> tuple[bytes, int] | None:
         try:
-            with open(temp, "wb") as handle:
-                handle.write(len(head).to_bytes(8, "big"))
-                handle.write(head)
-                handle.write(blob)
-            os.replace(temp, self.folder / key)
+            fd = _open_regular(self.folder / key)
+            try:
+                size = os.fstat(fd).st_size
+                data = _read_all(fd, size) if HEAD_AT <= size <= limit else b""
+            finally:
+                os.close(fd)
+            if len(data) < HEAD_AT or data[:len(MAGIC)] != MAGIC:
+                return None
+            head_size = int.from_bytes(data[HEAD_AT - 8:HEAD_AT], "big")
+            if HEAD_AT + head_size > len(data):
+                return None
+            mac = data[len(MAGIC):len(MAGIC) + DIGEST_SIZE]
+            if not hmac.compare_digest(mac, self._mac(key, data[HEAD_AT - 8:])):
+                return None
+        except OSError:  # missing, unreadable, a FIFO, a link, a bad secret: only a miss
+            return None
+        return data[HEAD_AT:HEAD_AT + head_size], len(data) - HEAD_AT - head_size
+
+    def put(self, key: str, head: bytes, blob: bytes) -> None:
+        """Store an entry atomically. Raises ``OSError`` if it cannot."""
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        length = len(head).to_bytes(8, "big")
+        self._write(key, [MAGIC, self._mac(key, length, head, blob), length, head, blob])
+
+    def _write(self, name: str, parts: list[bytes]) -> None:
+        temp = self.folder / f".{name[:20]}.tmp-{os.getpid()}"
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            with open(fd, "wb") as handle:
+                for part in parts:
+                    handle.write(part)
+            os.replace(temp, self.folder / name)
         except BaseException:  # e.g. a full disk: leave no partial file behind
             temp.unlink(missing_ok=True)
             raise
-        return head
+
+    def open_blocks(self, key: str, blob_size: int) -> tuple[int, int]:
+        """A descriptor of an entry and where its blocks start (read from the file itself: another publish
+        may have stored the entry again meanwhile). Raises ``OSError`` (or ``ValueError`` if the file no
+        longer holds ``blob_size`` bytes of blocks)."""
+        fd = _open_regular(self.folder / key)
+        try:
+            head = os.pread(fd, HEAD_AT, 0)
+            blob_at = HEAD_AT + int.from_bytes(head[HEAD_AT - 8:], "big")
+            if len(head) != HEAD_AT or head[:len(MAGIC)] != MAGIC or os.fstat(fd).st_size != blob_at + blob_size:
+                raise ValueError(key)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd, blob_at
 
     def catalogue_key(self, parts: list[str]) -> str:
         """The key of the catalogue level: the code, catalog.yaml and every record's public digest in order."""
@@ -155,33 +310,27 @@ class RecordCache:
     def catalogue_name(self, key: str) -> str:
         return f"catalogue-{key}"
 
-    def get_catalogue(self, key: str) -> Any:
-        """The stored catalogue level, or None."""
-        try:
-            with open(self.folder / self.catalogue_name(key), "rb") as handle:
-                stored = pickle.load(handle)
-        except Exception:  # missing or unreadable: only a miss
-            return None
-        if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == FORMAT and stored[1] == key):
-            return None
-        return stored[2]
+    def get_catalogue(self, key: str) -> bytes | None:
+        """The stored catalogue level (its JSON bytes), or None."""
+        found = self._read(self.catalogue_name(key), MAX_LEVEL_BYTES)
+        return found[0] if found is not None and found[1] == 0 else None
 
-    def put_catalogue(self, key: str, level: Any) -> None:
+    def put_catalogue(self, key: str, level: bytes) -> None:
         """Store the catalogue level (a cache that cannot be written costs only time next time)."""
-        temp = self.folder / f".catalogue.tmp-{os.getpid()}"
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with open(temp, "wb") as handle:
-                pickle.dump((FORMAT, key, level), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, self.folder / self.catalogue_name(key))
+            self.put(self.catalogue_name(key), level, b"")
         except OSError:
-            temp.unlink(missing_ok=True)
+            return
 
     def usable(self) -> str | None:
         """None if entries can be stored here, else why not (checked once, before any work)."""
         probe = self.folder / f".probe-{os.getpid()}"
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            why = _foreign(os.stat(self.folder), 0o022, "writable by other users")
+            if why is not None:
+                return f"{self.folder}: {why}"
+            self.secret  # noqa: B018 -- made or checked now, not in every worker
             probe.write_bytes(b"")
             probe.unlink()
         except OSError as exc:
@@ -196,3 +345,13 @@ class RecordCache:
                     path.unlink(missing_ok=True)
         except OSError:
             return
+
+
+def dumps(value: object) -> bytes:
+    """Plain values as compact JSON (the summaries' and the catalogue level's encoding)."""
+    return json.dumps(value, separators=(",", ":")).encode("utf-8")
+
+
+def loads(data: bytes) -> object:
+    """``dumps`` read back: plain values only (dicts, lists, strings, numbers, None), nothing that runs."""
+    return json.loads(data)

@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 import click
 
 from kustavi_dcat import __version__
-from kustavi_dcat.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, KustaviError
+from kustavi_dcat.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_TERMINATED, KustaviError
+from kustavi_dcat.interrupts import Terminated
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,6 +34,9 @@ def user_errors(func: F) -> F:
         except KustaviError as exc:
             say(exc.message, err=True)
             sys.exit(exc.exit_code)
+        except Terminated:
+            click.echo("terminated (SIGTERM)", err=True)
+            sys.exit(EXIT_TERMINATED)
         except KeyboardInterrupt:
             say("interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
@@ -108,7 +112,7 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print each stage's time and counts (on stderr).")
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
-              help="Folder for the republish cache [default: .kustavi-cache beside --out].")
+              help="Folder for the republish cache [default: one per --out in $XDG_CACHE_HOME/kustavi-dcat].")
 @click.option("--no-cache", is_flag=True, help="Read and map every record again; keep no cache.")
 @click.option("--template-dir", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None,
               help="Folder of your own page templates (e.g. base.html extending default/base.html) used "
@@ -118,6 +122,7 @@ def publish(source_dir: Path, out_dir: Path, quiet: bool, verbose: bool, cache_d
             no_cache: bool, template_dir: Path | None) -> None:
     """Load, map, validate and write catalog.ttl, .jsonld, .rdf, .nt and the index*.html pages atomically."""
     from kustavi_dcat.cache import default_dir
+    from kustavi_dcat.interrupts import handled
     from kustavi_dcat.pipeline import CatalogInvalid
     from kustavi_dcat.pipeline import publish as run
     from kustavi_dcat.progress import Feedback
@@ -127,7 +132,7 @@ def publish(source_dir: Path, out_dir: Path, quiet: bool, verbose: bool, cache_d
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose exclude each other")
     try:
-        with Feedback.start(quiet, verbose) as feedback:
+        with handled(), Feedback.start(quiet, verbose) as feedback:
             cache = None if no_cache else (cache_dir if cache_dir is not None else default_dir(out_dir))
             report = run(source_dir, out_dir, feedback.stage, cache_dir=cache, template_dir=template_dir)
             feedback.report(report)

@@ -13,6 +13,7 @@ EXIT_SOURCE = 3
 EXIT_IO = 4
 EXIT_INTERNAL = 5
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 
 @dataclass(frozen=True, order=True)

@@ -23,9 +23,10 @@ from typing import Any
 
 import yaml
 
-from kustavi_dcat import characters, hetu, yamlnodes
+from kustavi_dcat import characters, hetu, schema, yamlnodes
 from kustavi_dcat.errors import KustaviError, Problem, SourceError
-from kustavi_dcat.scaffold import PLACEHOLDER_BASE_IRI, PLACEHOLDER_EMAIL, TODO, write_tree
+from kustavi_dcat.scaffold import write_tree
+from kustavi_dcat.schema import MUNICIPALITY_CODES, TODO, placeholder
 from kustavi_dcat.yamlnodes import EMAIL_RE, HETU_HINT, HETU_MESSAGE, iri_hint
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024
@@ -33,8 +34,6 @@ MAX_TEXT_BYTES = 2 * 1024 * 1024
 
 MAX_HEADING_WORDS = 12
 """A line of at most this many words, not ending like a sentence, reads as a heading."""
-
-MUNICIPALITY_CODES = "http://uri.suomi.fi/codelist/jhs/kunta_1_20230101/code/"
 
 
 # -- lines ---------------------------------------------------------------------------------------
@@ -678,50 +677,32 @@ class _Builder:
 
     def catalog_file(self) -> dict[str, Any]:
         o = self.options
-        name = self.option(o.publisher_name, f"{TODO}: organisaation nimi", "publisher name (--publisher-name)")
-        email = self.option(o.email, PLACEHOLDER_EMAIL, "e-mail address (--email)")
-        base = self.option(o.base_iri, PLACEHOLDER_BASE_IRI, "base IRI (--base-iri)")
-        catalog: dict[str, Any] = {
-            "id": "tietovarannot",
-            "base_iri": base,
-            "title": _fi(f"{name}: kuvaus tietovarannoista"),
-            "description": _fi("Kuvaus tietovarannoista tiedonhallintalain (906/2019) 28 §:n mukaisesti: "
-                               "tietojärjestelmät, tietoaineistot, hakutekijät ja tietoaineistojen "
-                               "saatavuus teknisen rajapinnan avulla."),
-            "languages": ["fi"],
-        }
+        name = self.option(o.publisher_name, placeholder("agent", "name"), "publisher name (--publisher-name)")
+        email = self.option(o.email, placeholder("agent", "email"), "e-mail address (--email)")
+        base = self.option(o.base_iri, placeholder("catalog", "base_iri"), "base IRI (--base-iri)")
         agent_id = slug(o.publisher_name) if o.publisher_name and slug(o.publisher_name) else "julkaisija"
-        publisher: dict[str, Any] = {"id": agent_id, "name": _fi(name)}
-        if o.municipality_code is not None:
-            publisher["type"] = "LocalAuthority"  # a municipality is a local authority by definition
-        if o.homepage is not None:  # the organisation's site: the publisher's homepage, not the catalogue's
-            publisher["homepage"] = o.homepage
-        publisher["email"] = email
-        out: dict[str, Any] = {
-            "catalog": catalog,
-            "publisher": publisher,
-            "contact_point": {"id": agent_id, "name": _fi(name), "email": email},
-        }
         code = self.option(o.municipality_code, TODO, "municipality code (--municipality-code; or delete "
                            "`spatial` if the catalogue is not about one municipality)")
-        place = self.option(o.municipality_name, f"{TODO}: kunnan nimi", "municipality name (--municipality-name)")
-        out["spatial"] = [{"iri": MUNICIPALITY_CODES + code, "label": _fi(place)}]
-        out["search_criteria"] = list(self.criteria.values())
+        place = self.option(o.municipality_name, placeholder("place", "label"),
+                            "municipality name (--municipality-name)")
         # The page does not say why its documents are secret: the steward names the provisions.
-        basis = self.option(o.access_basis, f"{TODO}: salassapitoperuste, esim. laki viranomaisten toiminnan "
-                            "julkisuudesta (621/1999) 24 § 1 mom. ja kohta", "legal basis of the access rights "
-                            "(--access-basis)")
+        basis = self.option(o.access_basis, placeholder("access basis", "text"), "legal basis of the access "
+                            "rights (--access-basis)")
         statutes = [f"{n}/{y}" for n, y in _STATUTE.findall(basis)] if o.access_basis else ["621/1999"]
-        out["access_bases"] = [{"id": ACCESS_BASIS, "statutes": list(dict.fromkeys(statutes)), "text": _fi(basis)}]
-        out["sections"] = [self.section()]
-        out["service"] = {
-            "id": "katalogi",
-            "title": _fi("Tietovarantojen kuvailutietojen DCAT-AP-palvelu"),
-            "description": _fi("Julkaisee tämän luettelon kuvailutiedot DCAT-AP 3.0.1 -muodossa (Turtle, "
-                               "JSON-LD, RDF/XML ja N-Triples). Palvelu välittää vain kuvailutietoja, ei "
-                               "tietovarantojen sisältämiä tietoja."),
+        return {
+            "catalog": schema.example("catalog", base_iri=base, title=f"{name}: kuvaus tietovarannoista"),
+            # A municipality is a local authority by definition; the organisation's site is the
+            # publisher's homepage, not the catalogue's.
+            "publisher": schema.example("agent", id=agent_id, name=name, email=email, homepage=o.homepage,
+                                        type="LocalAuthority" if o.municipality_code is not None else None),
+            "contact_point": schema.example("contact point", id=agent_id, name=name, email=email),
+            "spatial": [schema.example("place", iri=MUNICIPALITY_CODES + code, label=place)],
+            "search_criteria": list(self.criteria.values()),
+            "access_bases": [schema.example("access basis", id=ACCESS_BASIS, text=basis,
+                                            statutes=list(dict.fromkeys(statutes)))],
+            "sections": [self.section()],
+            "service": schema.example("service"),
         }
-        return out
 
     # -- resources/*.yaml ------------------------------------------------------------------------
 
@@ -813,11 +794,12 @@ class _Builder:
         resources = [self.resource(block) for block in self.page.resources]
         catalog = self.catalog_file()
         text_name = Path(self.name).name  # not the whole path: the records are the same wherever it was
-        files = {"catalog.yaml": _header(text_name, self.placeholders) + _dump(catalog)}
+        files = {"catalog.yaml": _header(text_name, self.placeholders) + _dump(schema.ordered(schema.CATALOG_FILE,
+                                                                                              catalog))}
         for (rid, record), block in zip(resources, self.page.resources, strict=True):
             head = (f"# Tietovaranto: {block.title}.\n# Imported from {text_name}, lines {block.line}-{block.last}; "
                     "Finnish texts as written there.\n" + CONTROLLER_NOTE)
-            files[f"resources/{rid}.yaml"] = head + _dump(record)
+            files[f"resources/{rid}.yaml"] = head + _dump(schema.ordered(schema.RESOURCE, record))
         counts = Counts(
             resources=len(resources),
             datasets=sum(len(b.datasets or []) for b in self.page.resources),
@@ -834,7 +816,7 @@ def _word_pairs(text: str) -> list[str]:
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
-ACCESS_BASIS = "salassapitoperuste"
+ACCESS_BASIS: str = schema.RECORDS["access basis"].key("id").example
 """The id of the access basis ``import`` writes as a placeholder in catalog.yaml."""
 
 CONTROLLER_NOTE = """\

@@ -8,6 +8,7 @@ is broken, so a steward sees all problems at once; files are named as given with
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import errno
 import stat
@@ -17,30 +18,10 @@ from pathlib import Path
 
 import yaml
 
-from kustavi_dcat import hetu, vocab
+from kustavi_dcat import hetu, schema, vocab
 from kustavi_dcat.errors import Problem, SourceError
-from kustavi_dcat.models import (
-    LANGUAGES,
-    AccessBasis,
-    Agent,
-    Catalog,
-    ContactPoint,
-    Controller,
-    CrossReference,
-    DataSet,
-    LangList,
-    Period,
-    Place,
-    Resource,
-    SearchCriteria,
-    SearchCriterion,
-    Section,
-    Service,
-    Source,
-    SourcePage,
-    System,
-    TechnicalInterface,
-)
+from kustavi_dcat.models import Resource, Source, System
+from kustavi_dcat.schema import RECORDS, REVIEWABLE, Key, Record
 from kustavi_dcat.yamlnodes import (
     Mention,
     Node,
@@ -344,14 +325,26 @@ def _bytes(path: Path, name: str, problems: list[Problem]) -> bytes | None:  # n
         fail(f"{too_big[0]} ({info.st_size} bytes)", too_big[1])
         return None
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        data = _read_bounded(path, info.st_size)
     except OSError as exc:
         fail(f"cannot be read ({exc.strerror or exc})", "check that you may read it")
         return None
     if len(data) > MAX_FILE_BYTES:
         fail(*too_big)
         return None
+    return data
+
+
+def _read_bounded(path: Path, size: int) -> bytes:
+    """At most ``MAX_FILE_BYTES + 1`` bytes of a file stat says has ``size``.
+
+    It asks for that size (and one byte more, to notice growth), never for the limit: a buffer of the
+    limit is a memory mapping of its own, which stays as long as the bytes do, and tens of thousands of
+    them exhaust the process's mappings (``vm.max_map_count``)."""
+    with open(path, "rb") as handle:
+        data = handle.read(min(size, MAX_FILE_BYTES) + 1)
+        if len(data) > size:  # it grew since: read on, up to the limit
+            data += handle.read(MAX_FILE_BYTES + 1 - len(data))
     return data
 
 
@@ -495,233 +488,94 @@ def _too_deep(text: str) -> tuple[int, int]:
     return 1, 1
 
 
-# -- catalog.yaml --------------------------------------------------------------------------------
+# -- records, read by the schema -----------------------------------------------------------------
+
+KeyReader = Callable[[Reader, Node, str, Key], object | None]
 
 
-def _catalog_file(r: Reader, node: Node) -> dict[str, object] | None:
-    top = r.mapping(node, "", ("catalog", "publisher", "contact_point", "service"),
-                    ("agents", "spatial", "search_criteria", "sections", "access_bases"))
-    if top is None:
+def _sub(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def read_record(r: Reader, node: Node, path: str, record: Record) -> object | None:
+    """One record as ``schema.RECORDS`` states it, or ``None`` when it cannot be made (the problems are in
+    ``r``). Every key is read before giving up on a missing required one: every problem in one run."""
+    read = _values(r, node, path, record)
+    if read is None:
         return None
-    catalog = _catalog(r, top["catalog"]) if "catalog" in top else None
-    publisher = _agent(r, top["publisher"], "publisher") if "publisher" in top else None
-    contact = _contact(r, top["contact_point"], "contact_point") if "contact_point" in top else None
-    service = _service(r, top["service"], "service") if "service" in top else None
-    agents = r.items(top["agents"], "agents", lambda n, p: _agent(r, n, p)) if "agents" in top else ()
-    spatial = r.items(top["spatial"], "spatial", lambda n, p: _place(r, n, p)) if "spatial" in top else ()
-    criteria = (r.items(top["search_criteria"], "search_criteria", lambda n, p: _criterion(r, n, p))
-                if "search_criteria" in top else ())
-    sections = r.items(top["sections"], "sections", lambda n, p: _section(r, n, p)) if "sections" in top else ()
-    bases = (r.items(top["access_bases"], "access_bases", lambda n, p: _access_basis(r, n, p))
-             if "access_bases" in top else ())
-    if catalog is None or publisher is None or contact is None or service is None:
+    m, values = read
+    check = _CHECKS.get(record.name)
+    if check is not None and not check(r, m, values, path):
         return None
-    return {"catalog": catalog, "publisher": publisher, "contact_point": contact, "service": service,
-            "agents": agents, "spatial": spatial, "search_criteria": criteria, "sections": sections,
-            "access_bases": bases}
+    if record.type is None:
+        return values
+    made: object = record.type(origin=r.origin(node), **values)
+    return made
 
 
-def _catalog(r: Reader, node: Node) -> Catalog | None:
-    m = r.mapping(node, "catalog", ("id", "base_iri", "title", "description"),
-                  ("languages", "homepage", "issued", "modified"))
+def _values(r: Reader, node: Node, path: str, record: Record) -> tuple[dict[str, Node], dict[str, object]] | None:
+    """The record's mapping and its values by key (defaults for keys left out); ``None`` when the mapping
+    or a value the record cannot do without is missing or wrong."""
+    m = r.mapping(node, path, record.required, record.optional)
     if m is None:
         return None
-    base = r.iri(m["base_iri"], "catalog.base_iri") if "base_iri" in m else None
+    values: dict[str, object] = {}
+    complete = True
+    for key in record.keys:
+        if key.name not in m:
+            values[key.name] = key.default
+            complete = complete and not key.required
+            continue
+        value = READERS[key.kind](r, m[key.name], _sub(path, key.name), key)
+        complete = complete and (value is not None or not key.fails_record())
+        values[key.name] = value
+    return (m, values) if complete else None
+
+
+def _base_iri(r: Reader, node: Node, path: str) -> str | None:
+    base = r.iri(node, path)
     if base is not None and not base.endswith(("/", "#")):
-        r.problem(m["base_iri"], "catalog.base_iri", f"`{base}` must end with `/`",
+        r.problem(node, path, f"`{base}` must end with `/`",
                   "IRIs are made by appending `dataset/<id>` to it; add a trailing slash")
-        base = None
-    languages = (r.items(m["languages"], "catalog.languages",
-                         lambda n, p: r.choice(n, p, LANGUAGES, "language (use fi, sv or en)"))
-                 if "languages" in m else ("fi",))
-    values = {
-        "id": _def(r, m, "catalog", "catalog.id"),
-        "base_iri": base,
-        "title": r.langtext(m["title"], "catalog.title") if "title" in m else None,
-        "description": r.langtext(m["description"], "catalog.description") if "description" in m else None,
-    }
-    # Read the optional values before giving up on a missing required one: every problem in one run.
-    homepage = r.iri(m["homepage"], "catalog.homepage") if "homepage" in m else None
-    issued = r.date(m["issued"], "catalog.issued") if "issued" in m else None
-    modified = r.date(m["modified"], "catalog.modified") if "modified" in m else None
-    if any(v is None for v in values.values()):
         return None
-    return Catalog(
-        origin=r.origin(node), languages=languages, homepage=homepage, issued=issued, modified=modified,
-        **values,  # type: ignore[arg-type]
-    )
+    return base
 
 
-def _agent(r: Reader, node: Node, path: str) -> Agent | None:
-    m = r.mapping(node, path, ("id", "name"), ("type", "homepage", "email"))
-    if m is None:
-        return None
-    agent_id = _def(r, m, "agent", f"{path}.id")
-    name = r.langtext(m["name"], f"{path}.name") if "name" in m else None
-    kind = (r.choice(m["type"], f"{path}.type", vocab.PUBLISHER_TYPES, "publisher type (ADMS)")
-            if "type" in m else None)
-    homepage = r.iri(m["homepage"], f"{path}.homepage") if "homepage" in m else None
-    email = r.email(m["email"], f"{path}.email") if "email" in m else None
-    if agent_id is None or name is None:
-        return None
-    return Agent(agent_id, name, r.origin(node), kind, homepage, email)
+def _nested(r: Reader, node: Node, path: str, key: Key) -> object | None:
+    return read_record(r, node, path, RECORDS[key.of])
 
 
-def _contact(r: Reader, node: Node, path: str) -> ContactPoint | None:
-    m = r.mapping(node, path, ("id", "name", "email"), ("homepage",))
-    if m is None:
-        return None
-    cid = _def(r, m, "contact point", f"{path}.id")
-    name = r.langtext(m["name"], f"{path}.name") if "name" in m else None
-    email = r.email(m["email"], f"{path}.email") if "email" in m else None
-    homepage = r.iri(m["homepage"], f"{path}.homepage") if "homepage" in m else None
-    if cid is None or name is None or email is None:
-        return None
-    return ContactPoint(cid, name, email, r.origin(node), homepage)
+def _each(read: Callable[[Reader, Node, str, Key], object | None]) -> KeyReader:
+    """A reader of a list whose items ``read`` reads (items with problems are dropped)."""
+    return lambda r, n, p, k: r.items(n, p, lambda item, q: read(r, item, q, k))
 
 
-def _service(r: Reader, node: Node, path: str) -> Service | None:
-    m = r.mapping(node, path, ("id", "title", "description"), ("endpoint_url", "keywords", "themes"))
-    if m is None:
-        return None
-    sid = _def(r, m, "service", f"{path}.id")
-    title = r.langtext(m["title"], f"{path}.title") if "title" in m else None
-    desc = r.langtext(m["description"], f"{path}.description") if "description" in m else None
-    endpoint = r.iri(m["endpoint_url"], f"{path}.endpoint_url") if "endpoint_url" in m else None
-    keywords = r.langlist(m["keywords"], f"{path}.keywords") if "keywords" in m else LangList(())
-    themes = _codes(r, m, "themes", path, vocab.THEMES, "EU data theme") or ()
-    if sid is None or title is None or desc is None or keywords is None:
-        return None
-    return Service(sid, title, desc, r.origin(node), endpoint, keywords, themes)
+READERS: dict[str, KeyReader] = {
+    "langtext": lambda r, n, p, k: r.langtext(n, p),
+    "langlist": lambda r, n, p, k: r.langlist(n, p),
+    "id": lambda r, n, p, k: r.define(k.of, r.identifier(n, p), n, p),
+    "ref": lambda r, n, p, k: r.refer(k.of, r.identifier(n, p), n, p),
+    "refs": _each(lambda r, n, p, k: r.refer(k.of, r.identifier(n, p), n, p)),
+    "iri": lambda r, n, p, k: r.iri(n, p),
+    "iris": _each(lambda r, n, p, k: r.iri(n, p)),
+    "base_iri": lambda r, n, p, k: _base_iri(r, n, p),
+    "email": lambda r, n, p, k: r.email(n, p),
+    "date": lambda r, n, p, k: r.date(n, p),
+    "bool": lambda r, n, p, k: r.boolean(n, p),
+    "code": lambda r, n, p, k: r.choice(n, p, k.codes, k.of),
+    "codes": _each(lambda r, n, p, k: r.choice(n, p, k.codes, k.of)),
+    "statutes": _each(lambda r, n, p, k: _law(r, n, p)),
+    "record": _nested,
+    "records": _each(_nested),
+    "systems": _each(lambda r, n, p, k: _system(r, n, p)),
+    "fields": _each(lambda r, n, p, k: _reviewable(r, n, p)),
+}
+"""The reader of each kind of key in ``schema.KINDS``: the ``Reader`` methods, and the record readers."""
 
 
-def _place(r: Reader, node: Node, path: str) -> Place | None:
-    m = r.mapping(node, path, ("iri", "label"))
-    if m is None:
-        return None
-    iri = r.iri(m["iri"], f"{path}.iri") if "iri" in m else None
-    label = r.langtext(m["label"], f"{path}.label") if "label" in m else None
-    if iri is None or label is None:
-        return None
-    return Place(iri, label, r.origin(node))
-
-
-def _criterion(r: Reader, node: Node, path: str) -> SearchCriterion | None:
-    m = r.mapping(node, path, ("id", "label"))
-    if m is None:
-        return None
-    cid = _def(r, m, "search criterion", f"{path}.id")
-    label = r.langtext(m["label"], f"{path}.label") if "label" in m else None
-    if cid is None or label is None:
-        return None
-    return SearchCriterion(cid, label, r.origin(node))
-
-
-def _interface(r: Reader, node: Node, path: str) -> TechnicalInterface | None:
-    m = r.mapping(node, path, ("open", "statement"))
-    if m is None:
-        return None
-    is_open = r.boolean(m["open"], f"{path}.open") if "open" in m else None
-    statement = r.langtext(m["statement"], f"{path}.statement") if "statement" in m else None
-    if is_open is None or statement is None:
-        return None
-    return TechnicalInterface(is_open, statement, r.origin(node))
-
-
-def _cross_reference(r: Reader, node: Node, path: str) -> CrossReference | None:
-    m = r.mapping(node, path, ("id", "documents", "see"))
-    if m is None:
-        return None
-    rid = _def(r, m, "cross-reference", f"{path}.id")
-    documents = r.langtext(m["documents"], f"{path}.documents") if "documents" in m else None
-    see = r.langtext(m["see"], f"{path}.see") if "see" in m else None
-    if rid is None or documents is None or see is None:
-        return None
-    return CrossReference(rid, documents, see, r.origin(node))
-
-
-def _section(r: Reader, node: Node, path: str) -> Section | None:
-    m = r.mapping(node, path, ("id", "title", "description"),
-                  ("subtitle", "technical_interface", "cross_references", "source_page"))
-    if m is None:
-        return None
-    sid = _def(r, m, "section", f"{path}.id")
-    title = r.langtext(m["title"], f"{path}.title") if "title" in m else None
-    desc = r.langtext(m["description"], f"{path}.description") if "description" in m else None
-    subtitle = r.langtext(m["subtitle"], f"{path}.subtitle") if "subtitle" in m else None
-    interface = (_interface(r, m["technical_interface"], f"{path}.technical_interface")
-                 if "technical_interface" in m else None)
-    refs = (r.items(m["cross_references"], f"{path}.cross_references",
-                    lambda n, p: _cross_reference(r, n, p)) if "cross_references" in m else ())
-    page = _source_page(r, m["source_page"], f"{path}.source_page") if "source_page" in m else None
-    if sid is None or title is None or desc is None:
-        return None
-    return Section(sid, title, desc, r.origin(node), subtitle, interface, refs, page)
-
-
-def _source_page(r: Reader, node: Node, path: str) -> SourcePage | None:
-    """The transcribed page: its title, its address (only where known: never guessed) and the date the
-    records were last compared with it."""
-    m = r.mapping(node, path, ("title",), ("url", "checked"))
-    if m is None:
-        return None
-    title = r.langtext(m["title"], f"{path}.title") if "title" in m else None
-    url = r.iri(m["url"], f"{path}.url") if "url" in m else None
-    checked = r.date(m["checked"], f"{path}.checked") if "checked" in m else None
-    if title is None:
-        return None
-    return SourcePage(title, r.origin(node), url, checked)
-
-
-def _access_basis(r: Reader, node: Node, path: str) -> AccessBasis | None:
-    """A legal basis for access rights, defined once and referred to by data sets (``access_basis: id``)."""
-    m = r.mapping(node, path, ("id", "text", "statutes"))
-    if m is None:
-        return None
-    bid = _def(r, m, "access basis", f"{path}.id")
-    text = r.langtext(m["text"], f"{path}.text") if "text" in m else None
-    statutes = r.items(m["statutes"], f"{path}.statutes", lambda n, p: _law(r, n, p)) if "statutes" in m else None
-    if bid is None or text is None or statutes is None:
-        return None
-    return AccessBasis(bid, text, statutes, r.origin(node))
-
-
-# -- resources/*.yaml ----------------------------------------------------------------------------
-
-
-def _codes(r: Reader, m: dict[str, Node], key: str, path: str, allowed: tuple[str, ...], what: str
-           ) -> tuple[str, ...] | None:
-    if key not in m:
-        return None
-    return r.items(m[key], f"{path}.{key}" if path else key, lambda n, p: r.choice(n, p, allowed, what))
-
-
-def _iris(r: Reader, m: dict[str, Node], key: str, path: str) -> tuple[str, ...] | None:
-    if key not in m:
-        return None
-    return r.items(m[key], f"{path}.{key}" if path else key, r.iri)
-
-
-def _ids(r: Reader, m: dict[str, Node], key: str, path: str, kind: str) -> tuple[str, ...] | None:
-    """A list of references to identifiers of ``kind``."""
-    if key not in m:
-        return None
-    return r.items(m[key], f"{path}.{key}" if path else key,
-                   lambda n, p: r.refer(kind, r.identifier(n, p), n, p))
-
-
-def _def(r: Reader, m: dict[str, Node], kind: str, path: str) -> str | None:
-    """The record's ``id`` (if given), recorded as a definition of ``kind``."""
-    if "id" not in m:
-        return None
-    return r.define(kind, r.identifier(m["id"], path), m["id"], path)
-
-
-def _ref(r: Reader, m: dict[str, Node], key: str, path: str, kind: str) -> str | None:
-    """The value of ``key`` (if given), recorded as a reference to an identifier of ``kind``."""
-    if key not in m:
-        return None
-    return r.refer(kind, r.identifier(m[key], path), m[key], path)
+def _catalog_file(r: Reader, node: Node) -> object | None:
+    """``catalog.yaml``: a dictionary of the ``Source`` fields other than the resources."""
+    return read_record(r, node, "", schema.CATALOG_FILE)
 
 
 def _law(r: Reader, node: Node, path: str) -> str | None:
@@ -733,102 +587,34 @@ def _law(r: Reader, node: Node, path: str) -> str | None:
     return value
 
 
-def _system(r: Reader, node: Node, path: str) -> System | str | None:
+def _system(r: Reader, node: Node, path: str) -> object | None:
+    """A system defined here (a mapping) or one defined by another resource (its id)."""
     if isinstance(node, yaml.ScalarNode):
         return r.refer("system", r.identifier(node, path), node, path)
-    m = r.mapping(node, path, ("id", "name"), ("description",))
-    if m is None:
-        return None
-    sid = _def(r, m, "system", f"{path}.id")
-    name = r.langtext(m["name"], f"{path}.name") if "name" in m else None
-    desc = r.langtext(m["description"], f"{path}.description") if "description" in m else None
-    if sid is None or name is None:
-        return None
-    return System(sid, name, r.origin(node), desc)
+    return read_record(r, node, path, RECORDS["system"])
 
 
-def _search(r: Reader, node: Node, path: str) -> SearchCriteria | None:
-    m = r.mapping(node, path, ("criteria", "statement"), ("exhaustive",))
-    if m is None:
-        return None
-    criteria = _ids(r, m, "criteria", path, "search criterion")
-    statement = r.langtext(m["statement"], f"{path}.statement") if "statement" in m else None
-    exhaustive = r.boolean(m["exhaustive"], f"{path}.exhaustive") if "exhaustive" in m else False
-    if criteria is None or statement is None or exhaustive is None:
-        return None
-    return SearchCriteria(criteria, statement, r.origin(node), exhaustive)
-
-
-DATASET_KEYS = ("keywords", "systems", "themes", "subjects", "issued", "modified", "alternative", "legislation",
-                "access_rights", "access_basis")
-
-
-def _dataset(r: Reader, node: Node, path: str) -> DataSet | None:
-    m = r.mapping(node, path, ("id", "title", "description"), DATASET_KEYS)
-    if m is None:
-        return None
-    did = _def(r, m, "data set", f"{path}.id")
-    title = r.langtext(m["title"], f"{path}.title") if "title" in m else None
-    desc = r.langtext(m["description"], f"{path}.description") if "description" in m else None
-    keywords = r.langlist(m["keywords"], f"{path}.keywords") if "keywords" in m else LangList(())
-    alternative = r.langtext(m["alternative"], f"{path}.alternative") if "alternative" in m else None
-    access = (r.choice(m["access_rights"], f"{path}.access_rights", vocab.ACCESS_RIGHTS, "EU access right")
-              if "access_rights" in m else None)
-    values = {
-        "systems": _ids(r, m, "systems", path, "resource system") or (),
-        "themes": _codes(r, m, "themes", path, vocab.THEMES, "EU data theme") or (),
-        "subjects": _iris(r, m, "subjects", path) or (),
-        "legislation": _laws(r, m, f"{path}.legislation"),
-        "issued": r.date(m["issued"], f"{path}.issued") if "issued" in m else None,
-        "modified": r.date(m["modified"], f"{path}.modified") if "modified" in m else None,
-        "access_basis": _ref(r, m, "access_basis", f"{path}.access_basis", "access basis"),
-    }
-    if did is None or title is None or desc is None or keywords is None:
-        return None
-    return DataSet(did, title, desc, r.origin(node), keywords, alternative=alternative, access_rights=access,
-                   **values)  # type: ignore[arg-type]
-
-
-def _laws(r: Reader, m: dict[str, Node], path: str) -> tuple[str, ...]:
-    key = path.rsplit(".", 1)[-1]
-    return r.items(m[key], path, lambda n, p: _law(r, n, p)) if key in m else ()
-
-
-def _controller(r: Reader, node: Node, path: str) -> Controller | None:
-    m = r.mapping(node, path, ("agent", "note"), ("since",))
-    if m is None:
-        return None
-    agent = _ref(r, m, "agent", f"{path}.agent", "agent")
-    note = r.langtext(m["note"], f"{path}.note") if "note" in m else None
-    since = r.date(m["since"], f"{path}.since") if "since" in m else None
-    if agent is None or note is None:
-        return None
-    return Controller(agent, note, r.origin(node), since)
-
-
-def _period(r: Reader, node: Node, path: str) -> Period | None:
-    m = r.mapping(node, path, ("note",), ("start", "end"))
-    if m is None:
-        return None
-    note = r.langtext(m["note"], f"{path}.note") if "note" in m else None
-    start = r.date(m["start"], f"{path}.start") if "start" in m else None
-    end = r.date(m["end"], f"{path}.end") if "end" in m else None
-    if start is not None and end is not None and end < start:
-        r.problem(m["end"], f"{path}.end", f"the period ends ({end}) before it starts ({start})",
+def _check_period(r: Reader, m: dict[str, Node], values: dict[str, object], path: str) -> bool:
+    start, end = values["start"], values["end"]
+    if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+        r.problem(m["end"], _sub(path, "end"), f"the period ends ({end}) before it starts ({start})",
                   "swap the dates, or correct the one that is wrong")
-        return None
-    if note is None:
-        return None
-    return Period(note, r.origin(node), start, end)
+        return False
+    return True
 
 
-RESOURCE_KEYS = ("subjects", "keywords", "legislation", "systems", "search_criteria", "access_rights",
-                 "access_basis", "publisher", "custodian", "contact_point", "technical_interface", "issued",
-                 "modified", "controller", "period", "written_for_catalogue")
-REVIEWABLE = frozenset(
-    ("title", "description", "themes", *RESOURCE_KEYS, "datasets")
-) | {f"datasets.{k}" for k in ("title", "description", *DATASET_KEYS)}
-"""Fields a resource's ``written_for_catalogue:`` may name (``datasets.<field>`` for every data set's)."""
+def _split_systems(values: dict[str, object]) -> None:
+    """A resource's ``systems:`` holds definitions and references; the record keeps them apart."""
+    items = values["systems"]
+    assert isinstance(items, tuple)
+    values["systems"] = tuple(s for s in items if isinstance(s, System))
+    values["system_refs"] = tuple(s for s in items if isinstance(s, str))
+
+
+_CHECKS: dict[str, Callable[[Reader, dict[str, Node], dict[str, object], str], bool]] = {
+    "period": _check_period,
+}
+"""What a record needs beyond its keys: a rule across keys (``False``: the record is refused)."""
 
 
 def _reviewable(r: Reader, node: Node, path: str) -> str | None:
@@ -842,46 +628,14 @@ def _reviewable(r: Reader, node: Node, path: str) -> str | None:
 
 
 def _resource(r: Reader, node: Node) -> Resource | None:
-    m = r.mapping(node, "", ("id", "section", "title", "description", "themes", "datasets"), RESOURCE_KEYS)
-    if m is None:
+    read = _values(r, node, "", schema.RESOURCE)
+    if read is None:
         return None
-    rid = _def(r, m, "information resource", "id")
-    section = _ref(r, m, "section", "section", "section")
-    title = r.langtext(m["title"], "title") if "title" in m else None
-    desc = r.langtext(m["description"], "description") if "description" in m else None
-    themes = _codes(r, m, "themes", "", vocab.THEMES, "EU data theme")
-    keywords = r.langlist(m["keywords"], "keywords") if "keywords" in m else LangList(())
-    system_items = r.items(m["systems"], "systems", lambda n, p: _system(r, n, p)) if "systems" in m else ()
-    access = (r.choice(m["access_rights"], "access_rights", vocab.ACCESS_RIGHTS, "EU access right")
-              if "access_rights" in m else "NON_PUBLIC")
-    values = {
-        "subjects": _iris(r, m, "subjects", "") or (),
-        "legislation": _laws(r, m, "legislation"),
-        "search_criteria": _search(r, m["search_criteria"], "search_criteria") if "search_criteria" in m else None,
-        "access_basis": _ref(r, m, "access_basis", "access_basis", "access basis"),
-        "publisher": _ref(r, m, "publisher", "publisher", "agent"),
-        "custodian": _ref(r, m, "custodian", "custodian", "agent"),
-        "contact_point": _ref(r, m, "contact_point", "contact_point", "contact point"),
-        "technical_interface": (_interface(r, m["technical_interface"], "technical_interface")
-                                if "technical_interface" in m else None),
-        "issued": r.date(m["issued"], "issued") if "issued" in m else None,
-        "modified": r.date(m["modified"], "modified") if "modified" in m else None,
-        "controller": _controller(r, m["controller"], "controller") if "controller" in m else None,
-        "period": _period(r, m["period"], "period") if "period" in m else None,
-        "written_for_catalogue": (r.items(m["written_for_catalogue"], "written_for_catalogue",
-                                          lambda n, p: _reviewable(r, n, p))
-                                  if "written_for_catalogue" in m else ()),
-        "datasets": r.items(m["datasets"], "datasets", lambda n, p: _dataset(r, n, p)) if "datasets" in m else (),
-    }
-    if None in (rid, section, title, desc, themes, keywords, access):
-        return None
-    resource = Resource(
-        id=rid, section=section, title=title, description=desc, origin=r.origin(node),  # type: ignore[arg-type]
-        themes=themes, keywords=keywords, access_rights=access,  # type: ignore[arg-type]
-        systems=tuple(s for s in system_items if isinstance(s, System)),
-        system_refs=tuple(s for s in system_items if isinstance(s, str)),
-        **values,  # type: ignore[arg-type]
-    )
+    m, values = read
+    _split_systems(values)
+    make: Callable[..., object] = Resource  # the values are typed by the schema's kinds, not statically
+    resource = make(origin=r.origin(node), **values)
+    assert isinstance(resource, Resource)
     _check_access(r, m, resource)
     _check_statutes_in_force(r, m, resource)
     return resource

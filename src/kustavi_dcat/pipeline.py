@@ -7,6 +7,9 @@ catalogue never costs a steward the output that harvesters are reading.
 from __future__ import annotations
 
 import gc
+import os
+import re
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -15,15 +18,15 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kustavi_dcat import vocabulary
-from kustavi_dcat.cache import RecordCache
+from kustavi_dcat import interrupts, vocabulary
+from kustavi_dcat.cache import RecordCache, checked_dir
 from kustavi_dcat.errors import InvalidCatalogError
 from kustavi_dcat.fastvalidate import validate_fast
 from kustavi_dcat.loader import load
 from kustavi_dcat.mapping import Mapped, build
 from kustavi_dcat.namespaces import DCAT, RDF
 from kustavi_dcat.page import render_pages
-from kustavi_dcat.publish import write_atomically
+from kustavi_dcat.publish import recover, write_atomically
 from kustavi_dcat.serialise import Writers, serialise_all
 from kustavi_dcat.triples import Triples
 from kustavi_dcat.units import WholeGraph, assemble
@@ -93,6 +96,7 @@ def publish(source_dir: Path, out_dir: Path, progress: Callable[[str], None] | N
     with the catalogue files, in the same atomic set.
     """
     step = _once(progress or _silent)
+    recover(Path(out_dir))  # a publish killed midway left the folder half switched: all old again first
     with without_cycle_collection():
         if fast:
             try:
@@ -108,14 +112,14 @@ def _publish_units(source_dir: Path, out_dir: Path, step: Callable[[str], None],
     step("load")
     notes: list[str] = []
     with ExitStack() as stack:
-        cache = RecordCache.for_source(cache_dir, source_dir) if cache_dir is not None else None
-        why = cache.usable() if cache is not None else None
+        why = checked_dir(cache_dir) if cache_dir is not None else None
+        cache = RecordCache.for_source(cache_dir, source_dir) if cache_dir is not None and why is None else None
+        why = why or (cache.usable() if cache is not None else None)
         if why is not None:
             notes.append(f"{cache_dir}: the record cache cannot be kept there ({why}); this publish used a "
                          "temporary one. Give another --cache-dir, or --no-cache")
         if cache is None or why is not None:
-            temporary = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kustavi-dcat-")))
-            cache = RecordCache.for_source(temporary, source_dir)
+            cache = RecordCache.for_source(stack.enter_context(temporary_cache()), source_dir)
         done = assemble(source_dir, cache, step, jobs)
         if not done.report.conforms:
             raise CatalogInvalid(done.report)
@@ -155,11 +159,51 @@ def publish_whole(source_dir: Path, out_dir: Path, step: Callable[[str], None], 
     return PublishReport(written, Counts.of(mapped.triples), report, whole_graph=reason or "pyshacl")
 
 
+TEMPORARY_PREFIX = "kustavi-dcat-"
+"""Temporary record caches are ``<temp>/kustavi-dcat-<pid>-<random>``."""
+
+
+@contextmanager
+def temporary_cache() -> Iterator[Path]:
+    """A temporary cache folder (0700), removed however the publish ends; one a killed publish left
+    behind is removed by the next one (its process is gone)."""
+    _remove_orphans(Path(tempfile.gettempdir()))
+    with tempfile.TemporaryDirectory(prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-") as folder:
+        yield Path(folder)
+
+
+def _remove_orphans(temp: Path) -> None:
+    pattern = re.compile(re.escape(TEMPORARY_PREFIX) + r"([0-9]+)-")
+    try:
+        found = [(p, int(m.group(1))) for p in temp.iterdir() if (m := pattern.match(p.name))]
+    except OSError:
+        return
+    for path, pid in found:
+        try:
+            if pid == os.getpid() or path.is_symlink() or path.lstat().st_uid != os.geteuid() or _alive(pid):
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, owned by someone else
+        return True
+    return True
+
+
 def _once(progress: Callable[[str], None]) -> Callable[[str], None]:
-    """Report each stage once, in order, even when one path hands over to the other midway."""
+    """Report each stage once, in order, even when one path hands over to the other midway; an interrupt
+    recorded since (even one whose exception a library swallowed) stops the run at the next stage."""
     seen: list[str] = []
 
     def step(stage: str) -> None:
+        interrupts.check()
         order = [*STAGES, "done"]
         if stage in seen or (seen and order.index(stage) < order.index(seen[-1])):
             return

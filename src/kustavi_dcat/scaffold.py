@@ -1,5 +1,8 @@
 """Start a source folder: ``kustavi-dcat init DIR`` writes a catalogue and one example resource.
 
+The files are written from the schema (``schema.RECORDS``): its key order, its placeholders and
+examples, and its notes as the comments above the keys.
+
 Every value the tool cannot know (the organisation's name, e-mail address, base IRI, ...) is written as
 a placeholder that the loader refuses - a text starting with ``TODO`` or an address in the reserved
 domain ``example.invalid`` (RFC 2606: it never resolves) - so `publish` stops with the file, line and
@@ -14,17 +17,16 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import textwrap
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+import yaml
+
+from kustavi_dcat import schema
 from kustavi_dcat.errors import KustaviError, OutputError
-
-TODO = "TODO"
-"""Texts starting with this word are placeholders (``yamlnodes.PLACEHOLDER_RE`` refuses them)."""
-
-PLACEHOLDER_BASE_IRI = "https://example.invalid/tietovarannot/"
-PLACEHOLDER_EMAIL = "TODO@example.invalid"
-PLACEHOLDER_HOMEPAGE = "https://example.invalid/"
+from kustavi_dcat.schema import RECORDS, TODO, Key, Record, example
 
 
 class FolderNotEmpty(KustaviError):
@@ -68,152 +70,120 @@ def write_tree(out_dir: Path, files: Mapping[str, str]) -> list[Path]:
 
 def scaffold(out_dir: Path) -> list[Path]:
     """Write the template source folder; returns the files written."""
-    return write_tree(out_dir, {"catalog.yaml": CATALOG_TEMPLATE,
-                                "resources/esimerkki.yaml": RESOURCE_TEMPLATE})
+    return write_tree(out_dir, {"catalog.yaml": catalog_template(),
+                                "resources/esimerkki.yaml": resource_template()})
 
 
-CATALOG_TEMPLATE = f"""\
+CATALOG_HEAD = f"""\
 # The catalogue of your organisation's description of information resources (Act 906/2019, s. 28).
 # Fill in every value that starts with {TODO} or uses the address example.invalid: `kustavi-dcat publish`
 # lists each one that is left (file, line and field) and writes nothing until all are filled in.
 # Finnish texts (fi) are required; Swedish (sv) and English (en) are welcome.
 
-catalog:
-  id: tietovarannot
-  # Every IRI of the catalogue is this base followed by e.g. `dataset/<id>`: an address under your own
-  # domain where the published files will be served, ending with `/`. Harvesters identify datasets by
-  # IRI, so choose it once and keep it.
-  base_iri: {PLACEHOLDER_BASE_IRI}
-  # Say what the catalogue covers, e.g. "Esimerkkilän sosiaalipalveluiden tietovarannot" if only that
-  # page is described.
-  title:
-    fi: "{TODO}: organisaation nimi: kuvaus tietovarannoista"
-  description:
-    fi: >-
-      {TODO}: kuvaus tietovarannoista tiedonhallintalain (906/2019) 28 §:n mukaisesti: tietojärjestelmät,
-      tietoaineistot, hakutekijät ja tietoaineistojen saatavuus teknisen rajapinnan avulla.
-  languages: [fi]
-  # homepage: the address of the catalogue's own web page, if it has one (not the organisation's front
-  # page); leave it out otherwise.
-
-publisher:
-  id: julkaisija
-  name:
-    fi: "{TODO}: organisaation nimi"
-  # ADMS publisher type, e.g. LocalAuthority (a municipality), RegionalAuthority, NationalAuthority.
-  type: LocalAuthority
-  homepage: {PLACEHOLDER_HOMEPAGE}
-  email: {PLACEHOLDER_EMAIL}
-
-# Whom to ask about the data: usually the registry office (kirjaamo).
-contact_point:
-  id: julkaisija
-  name:
-    fi: "{TODO}: organisaation nimi"
-  email: {PLACEHOLDER_EMAIL}
-
-# Where the data is about: your municipality in the uri.suomi.fi municipality code list, e.g.
-# http://uri.suomi.fi/codelist/jhs/kunta_1_20230101/code/304 for Kustavi.
-spatial:
-  - iri: http://uri.suomi.fi/codelist/jhs/kunta_1_20230101/code/{TODO}
-    label:
-      fi: "{TODO}: kunnan nimi"
-
-# Search criteria (hakutekijät) that resources refer to by id.
-search_criteria:
-  - id: henkilon-nimi
-    label:
-      fi: henkilön nimi
-      sv: personens namn
-      en: person's name
-  - id: henkilotunnus
-    label:
-      fi: henkilötunnus
-      sv: personbeteckning
-      en: personal identity code
-
-# The legal basis of each access right other than PUBLIC: the provisions that make the documents secret,
-# e.g. "Salassa pidettävä: laki viranomaisten toiminnan julkisuudesta (621/1999) 24 § 1 mom. 25 k.".
-# Resources and data sets refer to one with `access_basis: <id>`.
-access_bases:
-  - id: salassapitoperuste
-    statutes: ["621/1999"]
-    text:
-      fi: "{TODO}: salassapitoperuste, esim. julkisuuslain 621/1999 24 § 1 mom. ja kohta"
-
-# One section per description page (e.g. social services, education), published as a sub-catalogue.
-sections:
-  - id: esimerkkipalvelut
-    # The page this section transcribes: its title and, only if known, its address (url:), and the date
-    # the records were last compared with it (checked: YYYY-MM-DD).
-    source_page:
-      title:
-        fi: "{TODO}: sivun otsikko"
-    title:
-      fi: "{TODO}: sivun otsikko, esim. Sosiaalipalveluiden tietovarannot"
-    description:
-      fi: "{TODO}: sivun johdantoteksti"
-    technical_interface:
-      # true only if the page says the data IS openly available through a technical interface.
-      open: false
-      statement:
-        fi: Tietoaineistot eivät ole saatavissa avoimesti teknisen rajapinnan avulla.
-
-# The data service that serves this catalogue (no need to change).
-service:
-  id: katalogi
-  title:
-    fi: Tietovarantojen kuvailutietojen DCAT-AP-palvelu
-  description:
-    fi: >-
-      Julkaisee tämän luettelon kuvailutiedot DCAT-AP 3.0.1 -muodossa (Turtle, JSON-LD, RDF/XML ja
-      N-Triples). Palvelu välittää vain kuvailutietoja, ei tietovarantojen sisältämiä tietoja.
 """
 
-RESOURCE_TEMPLATE = f"""\
+RESOURCE_HEAD = f"""\
 # One information resource (tietovaranto) per file; copy this file for each. Rename `id` (it becomes
 # part of the IRI: lower-case letters, digits and hyphens) and fill in every {TODO}.
-id: esimerkki
-section: esimerkkipalvelut
-title:
-  fi: "{TODO}: tietovarannon nimi, esim. Varhaiskasvatuksen tietovaranto"
-# The purpose text (tarkoitus) of the resource.
-description:
-  fi: "{TODO}: tietovarannon käyttötarkoitus"
-# NON_PUBLIC unless the data itself is public; a NON_PUBLIC or RESTRICTED right names its legal basis
-# (an id under `access_bases:` in catalog.yaml). A data set may state its own `access_rights` and
-# `access_basis` (e.g. PUBLIC statistics); otherwise it has the resource's.
-access_rights: NON_PUBLIC
-access_basis: salassapitoperuste
-# Who controls these records now (rekisterinpitäjä): an agent id, since when if known, and the source of
-# the fact. Leave out what you cannot verify.
-controller:
-  agent: julkaisija
-  note:
-    fi: "{TODO}: kuka on rekisterinpitäjä ja mistä lähtien (lähde)"
-# EU data themes: SOCI (social), EDUC (education), HEAL (health), GOVE (government), ...
-themes: [SOCI]
-# Statutes as number/year (published as Finlex ELI IRIs), e.g. 906/2019.
-legislation: ["906/2019"]
-# Tietojärjestelmät
-systems:
-  - id: esimerkkijarjestelma
-    name:
-      fi: "{TODO}: tietojärjestelmän nimi"
-# Hakutekijät, joilla asiakirjoja on mahdollista hakea (ids from catalog.yaml `search_criteria`)
-search_criteria:
-  criteria: [henkilon-nimi, henkilotunnus]
-  statement:
-    fi: Tietopyynnöissä voidaan käyttää hakutekijöinä esimerkiksi henkilön nimeä, henkilötunnusta.
-# Fields whose text you wrote for the catalogue rather than copied from the page (for review).
-written_for_catalogue: [themes, datasets.description, datasets.themes]
-# Tietoaineistot. A data set states its own themes (and systems, subjects, statutes if any): nothing is
-# copied from the resource. Make its title understandable on its own; `alternative` keeps the page's.
-datasets:
-  - id: esimerkki-hakemukset
-    title:
-      fi: "{TODO}: tietoaineiston nimi, esim. Hakemukset \u2013 Esimerkkilän varhaiskasvatus"
-    description:
-      fi: "{TODO}: tietoaineiston kuvaus"
-    themes: [SOCI]
 """
+
+
+def _criterion(ident: str, fi: str, sv: str, en: str) -> dict[str, Any]:
+    return example("search criterion", id=ident, label={"fi": fi, "sv": sv, "en": en})
+
+
+def catalog_template() -> str:
+    """``catalog.yaml`` of a new source folder."""
+    data = {
+        "catalog": example("catalog"),
+        "publisher": example("agent", type="LocalAuthority"),
+        "contact_point": example("contact point"),
+        "spatial": [example("place")],
+        "search_criteria": [_criterion("henkilon-nimi", "henkilön nimi", "personens namn", "person's name"),
+                            _criterion("henkilotunnus", "henkilötunnus", "personbeteckning",
+                                       "personal identity code")],
+        "access_bases": [example("access basis")],
+        "sections": [example("section", id="esimerkkipalvelut", source_page=example("source page"),
+                             technical_interface=example("technical interface", open=False, statement=(
+                                 "Tietoaineistot eivät ole saatavissa avoimesti teknisen rajapinnan avulla.")))],
+        "service": example("service"),
+    }
+    return CATALOG_HEAD + "\n".join(render(schema.CATALOG_FILE, data, spaced=True)) + "\n"
+
+
+def resource_template() -> str:
+    """``resources/esimerkki.yaml``: one example resource with one data set."""
+    basis = example("access basis")["id"]
+    data = example(
+        "resource", id="esimerkki", section="esimerkkipalvelut", access_rights="NON_PUBLIC", access_basis=basis,
+        controller=example("controller", agent=example("agent")["id"]), themes=["SOCI"],
+        legislation=["906/2019"], systems=[example("system", id="esimerkkijarjestelma")],
+        search_criteria=example("search criteria", criteria=["henkilon-nimi", "henkilotunnus"], statement=(
+            "Tietopyynnöissä voidaan käyttää hakutekijöinä esimerkiksi henkilön nimeä, henkilötunnusta.")),
+        written_for_catalogue=["themes", "datasets.description", "datasets.themes"],
+        datasets=[example("data set", id="esimerkki-hakemukset", themes=["SOCI"])],
+    )
+    return RESOURCE_HEAD + "\n".join(render(schema.RESOURCE, data)) + "\n"
+
+
+# -- writing a record with its notes ---------------------------------------------------------------
+
+WIDTH = 106
+"""Lines are kept within this many characters where a text can be folded."""
+
+
+def render(record: Record, data: Mapping[str, Any], indent: int = 0, spaced: bool = False) -> list[str]:
+    """``data`` as YAML lines in the schema's order, each key under its note; an optional key left out
+    that has a note is written as a comment (``# key: note``), so the template says it exists."""
+    lines: list[str] = []
+    for key in record.keys:
+        if key.name not in data and not (key.note and not key.required):
+            continue
+        if spaced and lines:
+            lines.append("")
+        if key.name not in data:
+            lines += _comment(f"{key.name}: {key.note}", indent)
+            continue
+        lines += _comment(key.note, indent)
+        lines += _entry(key, data[key.name], indent)
+    return lines
+
+
+def _entry(key: Key, value: Any, indent: int) -> list[str]:
+    pad = " " * indent
+    if key.kind == "record":
+        return [f"{pad}{key.name}:", *render(RECORDS[key.of], value, indent + 2)]
+    if isinstance(value, Mapping):  # texts by language
+        return [f"{pad}{key.name}:", *(line for lang, text in value.items()
+                                       for line in _scalar(lang, text, indent + 2))]
+    if isinstance(value, list) and any(isinstance(v, Mapping) for v in value):
+        sub = RECORDS["system" if key.kind == "systems" else key.of]
+        return [f"{pad}{key.name}:", *(line for item in value for line in _item(sub, item, indent + 2))]
+    return _scalar(key.name, value, indent)
+
+
+def _item(record: Record, item: Any, indent: int) -> list[str]:
+    """One list item: a record, its first key after ``- ``."""
+    if not isinstance(item, Mapping):
+        return [f"{' ' * indent}- {_flow(item)}"]
+    lines = render(record, item, indent + 2)
+    return [f"{' ' * indent}- {lines[0].lstrip()}", *lines[1:]]
+
+
+def _scalar(name: str, value: Any, indent: int) -> list[str]:
+    """``name: value``; a long plain text folded (``>-``) into lines within ``WIDTH``."""
+    pad = " " * indent
+    if isinstance(value, str) and len(pad) + len(name) + len(value) > WIDTH and " ".join(value.split()) == value:
+        return [f"{pad}{name}: >-", *(f"{pad}  {line}" for line in textwrap.wrap(value, WIDTH - indent - 2))]
+    return [f"{pad}{name}: {_flow(value)}"]
+
+
+def _flow(value: Any) -> str:
+    """A value on one line, quoted where YAML needs it."""
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000)
+    return text.removesuffix("\n").removesuffix("\n...")
+
+
+def _comment(note: str, indent: int) -> list[str]:
+    pad = " " * indent
+    return [f"{pad}# {line}" for line in textwrap.wrap(note, WIDTH - indent - 2)] if note else []

@@ -32,12 +32,12 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import pickle
 from array import array
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from itertools import repeat
 from pathlib import Path
@@ -46,12 +46,12 @@ from typing import BinaryIO, cast
 from rdflib import URIRef
 from rdflib.term import Node
 
-from kustavi_dcat import fastvalidate, loader, render, validate
-from kustavi_dcat.cache import RecordCache, stored, summary_of
+from kustavi_dcat import fastvalidate, interrupts, loader, plain, render, validate
+from kustavi_dcat.cache import RecordCache, dumps, loads
 from kustavi_dcat.errors import OutputError, WorkerStopped
 from kustavi_dcat.mapping import catalogue, resource_members
 from kustavi_dcat.mapping.context import Context
-from kustavi_dcat.models import Origin, Source
+from kustavi_dcat.models import Origin, Resource, Source
 from kustavi_dcat.namespaces import DCAT, RDF, RDFS
 from kustavi_dcat.triples import Triples
 from kustavi_dcat.validate import Report, Result
@@ -80,9 +80,9 @@ class Unit:
     key: str
     ok: bool
     """False when the file has a problem (the whole-graph path then reports every problem)."""
-    mentions: bytes = b""
-    """A pickle of the identifiers it defines and refers to (``identifiers``): needed only when the
-    catalogue level is made, so not unpickled on every republish."""
+    mentions: str = "[[],[]]"
+    """The identifiers it defines and refers to, as JSON (``identifiers``): needed only when the
+    catalogue level is made, so not decoded on every republish."""
     section: str = ""
     members: list[str] = field(default_factory=list)
     """The datasets the catalogues list for this resource: the resource, then its data sets."""
@@ -93,8 +93,8 @@ class Unit:
     """Its copies of shared nodes (agents, concepts, ...): subject, digest of its triples, their number.
     Thousands of records carry the same copies: the main process reads the triples of a node only from
     the first record with that digest (``shared_triples``)."""
-    shared_triples: bytes = b""
-    """A pickle of [(subject, [(predicate, object), ...]), ...], unpickled only where needed."""
+    shared_triples: str = "[]"
+    """[(subject, [(predicate, object), ...]), ...] as JSON (``plain.node``), decoded only where needed."""
     shared_origins: list[tuple[URIRef, Origin]] = field(default_factory=list)
     """Where the shared nodes it minted come from (e.g. an agent's place in catalog.yaml)."""
     results: list[tuple[Result, Unless]] = field(default_factory=list)
@@ -113,8 +113,72 @@ class Unit:
     public: str = ""
     """A digest of everything above that the catalogue level reads (not the results, not the text)."""
     blob_size: int = 0
-    record: bytes = b""
-    """A pickle of the file's ``Resource`` record, for the description page (``page.render_pages``)."""
+    record: str = "null"
+    """The file's ``Resource`` record as JSON (``plain.record``), for the description page
+    (``page.render_pages``)."""
+
+
+_DECODE_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
+"""What decoding a summary of the wrong shape raises (the cache's digest makes it all but impossible)."""
+
+
+def unit_bytes(unit: Unit) -> bytes:
+    """A unit as its entry holds it, and as a worker process hands it over: JSON of plain values."""
+    return dumps({
+        "format": 1, "file": unit.file, "key": unit.key, "ok": unit.ok, "mentions": unit.mentions,
+        "section": unit.section, "members": unit.members, "subjects": unit.subjects,
+        "types": unit.types, "shared": unit.shared, "shared_triples": unit.shared_triples,
+        "shared_origins": [[str(s), plain.origin(o)] for s, o in unit.shared_origins],
+        "results": [[plain.result(r), unless] for r, unless in unit.results],
+        "objects_of": unit.objects_of, "whole": unit.whole, "prefixes": unit.prefixes, "triples": unit.triples,
+        "order": [plain.numbers(a) for a in unit.order], "keys": unit.keys,
+        "starts": [plain.numbers(a) for a in unit.starts], "public": unit.public, "blob_size": unit.blob_size,
+        "record": unit.record,
+    })
+
+
+def unit_of(data: bytes) -> Unit:
+    """``unit_bytes`` read back; raises one of ``_DECODE_ERRORS`` on anything else."""
+    d = loads(data)
+    if not isinstance(d, dict) or d.get("format") != 1:
+        raise ValueError("not a unit")
+    return Unit(
+        file=plain.text(d["file"]), key=plain.text(d["key"]), ok=d["ok"] is True,
+        mentions=plain.text(d["mentions"]), section=plain.text(d["section"]), members=plain.texts(d["members"]),
+        subjects=plain.texts(d["subjects"]), types=[tuple(plain.texts(t)) for t in d["types"]],
+        shared=[(plain.text(s), plain.text(g), plain.number(n)) for s, g, n in d["shared"]],
+        shared_triples=plain.text(d["shared_triples"]),
+        shared_origins=[(URIRef(plain.text(s)), plain.origin_of(o)) for s, o in d["shared_origins"]],
+        results=[(plain.result_of(r), None if u is None else (plain.text(u[0]), plain.text(u[1])))
+                 for r, u in d["results"]],
+        objects_of={plain.text(p): plain.texts(o) for p, o in d["objects_of"].items()},
+        whole=plain.optional(d["whole"]), prefixes=tuple(plain.texts(d["prefixes"])),
+        triples=plain.number(d["triples"]), order=[plain.numbers_of(a) for a in d["order"]],
+        keys=[None if k is None else plain.texts(k) for k in d["keys"]],
+        starts=[plain.numbers_of(a) for a in d["starts"]], public=plain.text(d["public"]),
+        blob_size=plain.number(d["blob_size"]), record=plain.text(d["record"]),
+    )
+
+
+def _stored_unit(found: tuple[bytes, int] | None, key: str) -> Unit | None:
+    """An entry's unit if it is whole and is this key's (else a miss: the file is made again)."""
+    if found is None:
+        return None
+    try:
+        unit = unit_of(found[0])
+    except _DECODE_ERRORS:
+        return None
+    return unit if unit.key == key and unit.blob_size == found[1] else None
+
+
+def _resource(unit: Unit) -> Resource:
+    """The unit's record (decoded when the pages are made, as every publish makes them)."""
+    return plain.record_of(Resource, loads(unit.record.encode("utf-8")))
+
+
+def _shared_triples(unit: Unit) -> list[tuple[Node, list[tuple[Node, Node]]]]:
+    return [(plain.node_of(s), [(plain.node_of(p), plain.node_of(o)) for p, o in pairs])
+            for s, pairs in loads(unit.shared_triples.encode("utf-8"))]  # type: ignore[attr-defined]
 
 
 # -- one file (in a worker process) ------------------------------------------------------------------
@@ -141,41 +205,44 @@ _JOB: _Shared | None = None
 
 
 def make_unit(item: tuple[str, bytes, str]) -> bytes:
-    """Read, map, validate and render one file; store its entry; return its summary, pickled (``stored``)."""
+    """Read, map, validate and render one file; store its entry; return its summary (``unit_bytes``)."""
     assert _JOB is not None
     name, data, key = item
     read = loader.read_resource(name, data)
-    unit = Unit(name, key, ok=False, mentions=pickle.dumps((read.defined, read.referred),
-                                                           protocol=pickle.HIGHEST_PROTOCOL))
+    mentions = [[plain.mention(m) for m in read.defined], [plain.mention(m) for m in read.referred]]
+    unit = Unit(name, key, ok=False, mentions=dumps(mentions).decode("utf-8"))
     resource = read.record
     if read.parse_problems or read.problems or resource is None:
-        return stored(key, unit)
+        return unit_bytes(unit)
     ctx = Context(_JOB.head)
     try:
         members = resource_members(ctx, resource)  # type: ignore[arg-type]
     except (StopIteration, KeyError):  # an unknown section or agent: the cross-record checks report it
-        return stored(key, unit)
+        return unit_bytes(unit)
     unit.ok = True
     unit.section = resource.section  # type: ignore[attr-defined]
-    unit.record = pickle.dumps(resource, protocol=pickle.HIGHEST_PROTOCOL)
+    unit.record = dumps(plain.record(resource)).decode("utf-8")
     unit.members = [str(m) for m in members]
     owned = owned_nodes(ctx, name)
     graph = ctx.graph
     shared = [(s, _pairs(graph, s)) for s in graph.spo if s not in owned]
     unit.shared = [(str(s), _digest(pairs), len(pairs)) for s, pairs in shared]
-    unit.shared_triples = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
+    unit.shared_triples = dumps([[plain.node(s), [[plain.node(p), plain.node(o)] for p, o in pairs]]
+                                 for s, pairs in shared]).decode("utf-8")
     unit.shared_origins = [(s, o) for s, o in ctx.origins.items() if s not in owned]
     unit.triples = sum(len(objects) for s in owned for objects in graph.spo[s].values())
     _validate(unit, graph, owned, ctx.origins)
     blob = _render(unit, graph, owned)
     unit.public = _public(unit, read.defined, read.referred)
     unit.blob_size = len(blob)
+    head = unit_bytes(unit)
     try:
-        return _JOB.cache.put(key, unit, blob)
+        _JOB.cache.put(key, head, blob)
     except OSError as exc:
         unit.ok = False
         unit.whole = f"the record cache cannot be written ({exc.strerror or exc})"
-        return stored(key, unit)
+        return unit_bytes(unit)
+    return head
 
 
 def _validate(unit: Unit, graph: Triples, owned: set[Node], origins: Mapping[URIRef, Origin]) -> None:
@@ -216,8 +283,9 @@ def _validate(unit: Unit, graph: Triples, owned: set[Node], origins: Mapping[URI
 
 def identifiers(unit: Unit) -> tuple[list[Mention], list[Mention]]:
     """The identifiers a unit's file defines and refers to."""
-    defined, referred = pickle.loads(unit.mentions)
-    return defined, referred
+    both: list[list[plain.Plain]] = loads(unit.mentions.encode("utf-8"))  # type: ignore[assignment]
+    defined, referred = both
+    return [plain.mention_of(m) for m in defined], [plain.mention_of(m) for m in referred]
 
 
 def owned_nodes(ctx: Context, file: str) -> set[Node]:
@@ -351,8 +419,8 @@ def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], 
         raise WholeGraph(bad.whole or f"{bad.file} has problems")
     step("validate")
     key = cache.catalogue_key([u.public for u in units])
-    level = cache.get_catalogue(key)
-    if not isinstance(level, Level):  # (a stored level passed these checks on the same identifiers)
+    level = _stored_level(cache.get_catalogue(key))
+    if level is None:  # (a stored level passed these checks on the same identifiers)
         defined, referred = list(head.defined), list(head.referred)
         for unit in units:
             own_defined, own_referred = identifiers(unit)
@@ -361,7 +429,7 @@ def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], 
         if loader.cross_check(defined, referred):
             raise WholeGraph("identifiers do not resolve")
         level = _catalogue_level(source, units)
-        cache.put_catalogue(key, level)
+        cache.put_catalogue(key, level_bytes(level))
     report = Report(tuple(sorted([*level.results, *_confirmed(units, level)], key=fastvalidate._order)))
     step("serialise")
     types_of = Counter(t for u in units for ts in u.types for t in ts)
@@ -377,7 +445,7 @@ def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], 
         cache=cache,
         records=len(units),
         reused=cache.hits,
-        source=replace(source, resources=tuple(pickle.loads(u.record) for u in units)),
+        source=replace(source, resources=tuple(_resource(u) for u in units)),
     )
 
 
@@ -395,6 +463,38 @@ class Level:
     triples: int
     runs: list[array[int]] = field(default_factory=list)
     """The order of every file's blocks (``_plan_runs``)."""
+
+
+def level_bytes(level: Level) -> bytes:
+    """The catalogue level as the cache keeps it: JSON of plain values."""
+    return dumps({
+        "format": 1, "results": [plain.result(r) for r in level.results],
+        "blocks": [[b.subject, list(b.texts), sorted(b.prefixes)] for b in level.blocks],
+        "types": level.types, "triples": level.triples, "runs": [plain.numbers(a) for a in level.runs],
+    })
+
+
+def level_of(data: bytes) -> Level:
+    """``level_bytes`` read back; raises one of ``_DECODE_ERRORS`` on anything else."""
+    d = loads(data)
+    if not isinstance(d, dict) or d.get("format") != 1:
+        raise ValueError("not a catalogue level")
+    blocks = []
+    for subject, texts, prefixes in d["blocks"]:
+        ttl, jsonld, rdf, nt = plain.texts(texts)
+        blocks.append(render.Block(plain.text(subject), (ttl, jsonld, rdf, nt), frozenset(plain.texts(prefixes))))
+    return Level(results=[plain.result_of(r) for r in d["results"]], blocks=blocks,
+                 types={plain.text(s): tuple(plain.texts(t)) for s, t in d["types"].items()},
+                 triples=plain.number(d["triples"]), runs=[plain.numbers_of(a) for a in d["runs"]])
+
+
+def _stored_level(data: bytes | None) -> Level | None:
+    if data is None:
+        return None
+    try:
+        return level_of(data)
+    except _DECODE_ERRORS:
+        return None
 
 
 def _catalogue_level(source: Source, units: list[Unit]) -> Level:
@@ -429,8 +529,8 @@ def _units(items: list[tuple[str, bytes, str]], source: Source, cache: RecordCac
     units: list[Unit | None] = []
     todo: list[int] = []
     for i, (_, _, key) in enumerate(items):
-        found = cache.get(key)
-        if isinstance(found, Unit):
+        found = _stored_unit(cache.get(key), key)
+        if found is not None:
             units.append(found)
         else:
             units.append(None)
@@ -442,7 +542,7 @@ def _units(items: list[tuple[str, bytes, str]], source: Source, cache: RecordCac
         finally:
             _JOB = None
         for i, data in zip(todo, made, strict=True):
-            unit = summary_of(data)
+            unit = unit_of(data)
             units[i] = unit
             cache.used.add(unit.key)
     return [u for u in units if u is not None]
@@ -452,14 +552,42 @@ def _make_all(items: list[tuple[str, bytes, str]], jobs: int | None) -> list[byt
     workers = min(jobs or os.cpu_count() or 1, 8)
     if workers < 2 or len(items) < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
         return [make_unit(item) for item in items]
-    chunk = max(1, len(items) // (workers * 16))
+    size = max(1, len(items) // (workers * 16))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=interrupts.in_child)
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(make_unit, items, chunksize=chunk))
+        futures = [pool.submit(make_units, items[i:i + size]) for i in range(0, len(items), size)]
+        made = [data for future in futures for data in future.result()]
     except BrokenProcessPool as exc:
+        _stop(pool)
+        interrupts.check()  # the workers died of the SIGTERM sent to the whole process group: say that
         raise WorkerStopped("a worker process stopped before finishing its records (was the system out of "
                             "memory?); nothing was written. Publish again; with --verbose the stages show "
                             "how far it got") from exc
+    except BaseException:  # an interrupt, or a worker's exception: stop the others now, not after the queue
+        _stop(pool)
+        raise
+    pool.shutdown()
+    return made
+
+
+def make_units(items: list[tuple[str, bytes, str]]) -> list[bytes]:
+    """``make_unit`` for a chunk of files (one task of a worker process)."""
+    return [make_unit(item) for item in items]
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End a pool at once: every worker killed, then the pool shut down (its manager thread marks the
+    queued work failed; cancelling it ourselves races with that thread) and every worker reaped. An
+    interrupted publish neither waits for the rest of the records nor leaves a worker behind."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    with suppress(RuntimeError):  # its manager thread never started (e.g. out of memory): nothing to stop
+        pool.shutdown(wait=True)
+    for process in processes:
+        process.join()
 
 
 def _owners(units: list[Unit]) -> Owners:
@@ -506,7 +634,7 @@ def _catalogue_graph(ctx: Context, units: list[Unit], owner: Owners) -> tuple[Tr
                 todo.add(subject)
         if not todo:
             continue  # every copy it holds is one merged already
-        for node, pairs in pickle.loads(unit.shared_triples):
+        for node, pairs in _shared_triples(unit):
             if str(node) in todo:
                 for p, o in pairs:
                     graph.add((node, p, o))
@@ -708,15 +836,9 @@ class _Entries:
         summary of another length)."""
         unit = self.units[n]
         try:
-            fd = os.open(os.path.join(self.folder, unit.key), os.O_RDONLY)
-        except FileNotFoundError:
+            return self.cache.open_blocks(unit.key, unit.blob_size)
+        except (OSError, ValueError):
             raise self._changed(n) from None
-        head = os.pread(fd, 8, 0)
-        blob_at = 8 + int.from_bytes(head, "big")
-        if len(head) != 8 or os.fstat(fd).st_size != blob_at + unit.blob_size:
-            os.close(fd)
-            raise self._changed(n)
-        return fd, blob_at
 
     def _changed(self, n: int) -> OutputError:
         return OutputError(f"{os.path.join(self.folder, self.units[n].key)}: the record cache changed while "

@@ -1,6 +1,6 @@
 """Write a deterministic synthetic source tree of N datasets, in the project's own source format.
 
-    python tests/support/synth.py N DIR [--broken K] [--seed S]
+    python tests/support/synth.py N DIR [--broken K] [--seed S] [--per-resource LOW-HIGH]
 
 The tree looks like a national aggregator's: many organisations (one agent and one description page,
 i.e. section, each), information resources of 4-10 data sets, information systems (some shared between
@@ -12,7 +12,12 @@ concepts) are the real ones the project accepts, so the tree passes ``loader.loa
 ``--broken K`` makes K information resources break rules of the Finnish profile on purpose (no
 information systems, no search criteria, a data set without any theme), for tests of the gate.
 
-The same N, K and seed always give byte-identical files.
+``--per-resource 1-1`` gives each information resource a single data set: far more resource files for
+the same N than the usual 4-10, to measure how publishing scales with the number of files (100,000
+files: ``N=200000 --per-resource 1-1 --per-organisation 400``, which keeps ``catalog.yaml`` under its
+1 MiB limit).
+
+The same N, K, seed and sizes always give byte-identical files.
 """
 
 from __future__ import annotations
@@ -76,9 +81,10 @@ class Plan:
     organisations: int
 
     @classmethod
-    def of(cls, n: int, rng: random.Random) -> Plan:
+    def of(cls, n: int, rng: random.Random, per_resource: tuple[int, int] = DATASETS_PER_RESOURCE,
+           per_organisation: int = RESOURCES_PER_ORGANISATION) -> Plan:
         """Sizes so that resources plus their data sets are exactly ``n`` datasets (each is a dcat:Dataset)."""
-        low, high = DATASETS_PER_RESOURCE
+        low, high = per_resource
         if n < low + 1:
             raise ValueError(f"N must be at least {low + 1}")
         sizes: list[int] = []
@@ -89,7 +95,7 @@ class Plan:
                 size = left - 1 if left - 1 <= high else left - 1 - (low + 1)
             sizes.append(size)
             left -= size + 1
-        return cls(tuple(sizes), max(1, -(-len(sizes) // RESOURCES_PER_ORGANISATION)))
+        return cls(tuple(sizes), max(1, -(-len(sizes) // per_organisation)))
 
 
 def q(text: str) -> str:
@@ -254,10 +260,12 @@ def resource_yaml(index: int, size: int, org: int, refer: bool, rng: random.Rand
     return "".join(out)
 
 
-def write_tree(n: int, folder: Path, broken: int = 0, seed: int = 906) -> int:
+def write_tree(n: int, folder: Path, broken: int = 0, seed: int = 906,
+               per_resource: tuple[int, int] = DATASETS_PER_RESOURCE,
+               per_organisation: int = RESOURCES_PER_ORGANISATION) -> int:
     """Write the tree; returns the number of information resources. ``folder`` is created or refilled."""
     rng = random.Random(f"{seed}:{n}")
-    plan = Plan.of(n, rng)
+    plan = Plan.of(n, rng, per_resource, per_organisation)
     resources = folder / "resources"
     resources.mkdir(parents=True, exist_ok=True)
     for old in resources.glob("*.yaml"):
@@ -266,7 +274,7 @@ def write_tree(n: int, folder: Path, broken: int = 0, seed: int = 906) -> int:
     step = max(1, len(plan.sizes) // broken) if broken else 0
     previous: tuple[int, bool] = (0, True)  # (organisation, broken) of the resource before
     for index, size in enumerate(plan.sizes, start=1):
-        org = 1 + (index - 1) // RESOURCES_PER_ORGANISATION
+        org = 1 + (index - 1) // per_organisation
         is_broken = bool(broken) and (index - 1) % step == step // 2 and (index - 1) // step < broken
         refer = previous[0] == org and not previous[1]
         text = resource_yaml(index, size, org, refer, rng, is_broken)
@@ -282,8 +290,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--broken", type=int, default=0, help="resources that break the Finnish profile")
     parser.add_argument("--seed", type=int, default=906)
+    parser.add_argument("--per-resource", default="{}-{}".format(*DATASETS_PER_RESOURCE),
+                        help="data sets per information resource, LOW-HIGH")
+    parser.add_argument("--per-organisation", type=int, default=RESOURCES_PER_ORGANISATION,
+                        help="information resources per organisation (each has a section in catalog.yaml)")
     args = parser.parse_args(argv)
-    count = write_tree(args.n, args.folder, args.broken, args.seed)
+    low, high = (int(x) for x in args.per_resource.split("-"))
+    count = write_tree(args.n, args.folder, args.broken, args.seed, (low, high), args.per_organisation)
     print(f"wrote {args.folder}: {count} information resources", file=sys.stderr)
     return 0
 
