@@ -1,6 +1,7 @@
 """``kustavi-dcat serve`` over real sockets on 127.0.0.1: what a harvester, a linked-data client and a browser see.
 
-Each server is started on port 0 in a thread from a catalogue published into a temporary folder.
+Each server (the WSGI application in waitress) is started on a free port in a thread, from a catalogue
+published into a temporary folder; its store is built beside that folder.
 """
 
 from __future__ import annotations
@@ -12,17 +13,12 @@ import http.client
 import io
 import math
 import os
-import socket
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
-from contextlib import contextmanager
-from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -34,14 +30,11 @@ from kustavi_dcat.namespaces import DCAT, DCT, HYDRA, RDF, S28, VCARD
 from kustavi_dcat.pipeline import publish
 from kustavi_dcat.publish import write_atomically
 from kustavi_dcat.serialise import serialise_all
-from kustavi_dcat.server import (
-    CatalogueServer,
-    accepts_gzip,
-    build_server,
-    choose_format,
-    safe_path,
-)
+from kustavi_dcat.web.app import create_app
+from kustavi_dcat.web.negotiation import accepts_gzip, choose_format, safe_path
+from kustavi_dcat.web.serving import Background, build_server, listening_on
 from tests.conftest import SOURCE
+from tests.serving import Served, fetch, raw, running
 
 FILE_TYPES = {
     "catalog.ttl": "text/turtle; charset=utf-8",
@@ -55,59 +48,6 @@ SECRET = "SECRET-MARKER-6d1f0c"
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    def header(self, name: str) -> str | None:
-        return self.headers.get(name.lower())
-
-    @property
-    def media_type(self) -> str:
-        return (self.header("Content-Type") or "").split(";")[0].strip()
-
-    def graph(self) -> Graph:
-        return Graph().parse(data=self.body, format=self.media_type)
-
-
-def fetch(server: CatalogueServer, path: str, headers: dict[str, str] | None = None,
-          method: str = "GET", body: bytes | None = None) -> Reply:
-    conn = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        data = response.read()
-        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, data)
-    finally:
-        conn.close()
-
-
-def raw(server: CatalogueServer, target: bytes) -> tuple[int, bytes]:
-    """Send a request line exactly as given (http.client would refuse or normalise some of these)."""
-    with socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=10) as sock:
-        sock.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-        chunks = []
-        while data := sock.recv(65536):
-            chunks.append(data)
-    answer = b"".join(chunks)
-    return int(answer.split(b" ", 2)[1]), answer
-
-
-@contextmanager
-def running(out_dir: Path, **options: Any) -> Iterator[CatalogueServer]:
-    server = build_server(out_dir, port=0, quiet=options.pop("quiet", True), **options)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 def path_of(url: str) -> str:
@@ -138,14 +78,14 @@ def base(kustavi_source: Source) -> str:
 
 
 @pytest.fixture(scope="module")
-def server(published: Path) -> Iterator[CatalogueServer]:
+def server(published: Path) -> Iterator[Served]:
     with running(published) as srv:
         yield srv
 
 
 @pytest.fixture(scope="module")
-def paged(published: Path) -> Iterator[CatalogueServer]:
-    with running(published, page_size=4) as srv:
+def paged(published: Path) -> Iterator[Served]:
+    with running(published, local_links=True, page_size=4) as srv:
         yield srv
 
 
@@ -164,7 +104,7 @@ def top_catalogue(graph: Graph) -> URIRef:
 
 
 @pytest.mark.parametrize("name", sorted(FILE_TYPES))
-def test_each_file_is_served_verbatim_with_its_media_type(server: CatalogueServer, published: Path,
+def test_each_file_is_served_verbatim_with_its_media_type(server: Served, published: Path,
                                                           name: str) -> None:
     reply = fetch(server, f"/{name}")
     assert reply.status == 200
@@ -177,7 +117,7 @@ def test_each_file_is_served_verbatim_with_its_media_type(server: CatalogueServe
 
 @pytest.mark.parametrize("path", ["/catalog.ttl", "/catalog.jsonld", "/catalog", "/dataset/varhaiskasvatus", "/"])
 @pytest.mark.parametrize("encoding", ["identity", "gzip"])
-def test_head_answers_with_the_headers_of_get_and_no_body(server: CatalogueServer, path: str,
+def test_head_answers_with_the_headers_of_get_and_no_body(server: Served, path: str,
                                                           encoding: str) -> None:
     headers = {"Accept-Encoding": encoding}
     got, head = fetch(server, path, headers), fetch(server, path, headers, method="HEAD")
@@ -191,7 +131,7 @@ def test_head_answers_with_the_headers_of_get_and_no_body(server: CatalogueServe
 # -- content negotiation on /catalog ---------------------------------------------------------------
 
 
-def test_catalog_without_accept_is_the_published_turtle(server: CatalogueServer, published: Path) -> None:
+def test_catalog_without_accept_is_the_published_turtle(server: Served, published: Path) -> None:
     reply = fetch(server, "/catalog")  # http.client sends no Accept header, like ckanext-dcat
     assert reply.status == 200
     assert reply.header("Content-Type") == "text/turtle; charset=utf-8"
@@ -213,10 +153,8 @@ def test_catalog_without_accept_is_the_published_turtle(server: CatalogueServer,
     ("application/*;q=0.2, application/n-triples;q=0.3, text/turtle;q=0.1", "application/n-triples"),
     ("TEXT/Turtle", "text/turtle"),
     ("application/ld+json;q=abc, application/n-triples;q=0.2", "application/n-triples"),
-    (BROWSER, "text/html"),
-    ("*/*;q=0.1, text/html", "text/html"),
 ])
-def test_catalog_negotiates_on_accept_with_q_values(server: CatalogueServer, published: Path, accept: str,
+def test_catalog_negotiates_on_accept_with_q_values(server: Served, published: Path, accept: str,
                                                     expected: str) -> None:
     reply = fetch(server, "/catalog", {"Accept": accept})
     assert reply.status == 200
@@ -227,9 +165,15 @@ def test_catalog_negotiates_on_accept_with_q_values(server: CatalogueServer, pub
         assert reply.body == (published / files[expected]).read_bytes()
 
 
+@pytest.mark.parametrize("accept", [BROWSER, "*/*;q=0.1, text/html"])
+def test_catalog_sends_a_browser_to_the_published_page(server: Served, base: str, accept: str) -> None:
+    reply = fetch(server, "/catalog", {"Accept": accept})
+    assert reply.status == 303 and reply.header("Location") == base + "index.html"
+
+
 @pytest.mark.parametrize("accept", ["application/json", "image/png", "text/turtle;q=0", "text/plain",
                                     "application/xml", "garbage", "text/*;q=0, application/*;q=0"])
-def test_catalog_refuses_what_it_cannot_produce(server: CatalogueServer, accept: str) -> None:
+def test_catalog_refuses_what_it_cannot_produce(server: Served, accept: str) -> None:
     reply = fetch(server, "/catalog", {"Accept": accept})
     assert reply.status == 406
     assert reply.header("Vary") == "Accept"
@@ -237,7 +181,7 @@ def test_catalog_refuses_what_it_cannot_produce(server: CatalogueServer, accept:
 
 
 def test_choose_format_prefers_the_most_specific_range() -> None:
-    from kustavi_dcat.server import JSONLD, NTRIPLES, TURTLE
+    from kustavi_dcat.web.negotiation import JSONLD, NTRIPLES, TURTLE
 
     offers = (TURTLE, JSONLD, NTRIPLES)
     assert choose_format(None, offers) is TURTLE
@@ -258,7 +202,7 @@ def test_accepts_gzip_reads_q_values_and_wildcards() -> None:
 # -- linked-data dereferencing ---------------------------------------------------------------------
 
 
-def test_every_iri_of_the_catalogue_dereferences_in_every_format(server: CatalogueServer, graph: Graph,
+def test_every_iri_of_the_catalogue_dereferences_in_every_format(server: Served, graph: Graph,
                                                                  base: str) -> None:
     iris = sorted({s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(base)})
     kinds = {str(iri)[len(base):].split("/")[0] for iri in iris}
@@ -278,10 +222,10 @@ def test_every_iri_of_the_catalogue_dereferences_in_every_format(server: Catalog
         at_root = fetch(server, relative, {"Accept": "text/turtle"})
         assert at_root.status == 200 and at_root.body == fetch(server, full_path).body
         page = fetch(server, full_path, {"Accept": BROWSER})
-        assert page.media_type == "text/html" and str(iri).encode() in page.body
+        assert page.status == 303 and page.header("Location") == f"{base}index.html#{str(iri)[len(base):]}"
 
 
-def test_a_data_set_description_carries_its_contact_point_and_links(server: CatalogueServer, graph: Graph,
+def test_a_data_set_description_carries_its_contact_point_and_links(server: Served, graph: Graph,
                                                                    base: str) -> None:
     iri = URIRef(base + "dataset/varhaiskasvatus-hakemukset")
     described = fetch(server, "/dataset/varhaiskasvatus-hakemukset").graph()
@@ -297,7 +241,7 @@ def test_a_data_set_description_carries_its_contact_point_and_links(server: Cata
     assert (top_catalogue(graph), DCAT.dataset, iri) in described  # who lists it
 
 
-def test_a_system_description_names_the_data_sets_it_holds(server: CatalogueServer, graph: Graph,
+def test_a_system_description_names_the_data_sets_it_holds(server: Served, graph: Graph,
                                                            base: str) -> None:
     system = URIRef(base + "system/pro-consona")
     holders = set(graph.subjects(S28.informationSystem, system))
@@ -311,27 +255,26 @@ def test_a_system_description_names_the_data_sets_it_holds(server: CatalogueServ
 @pytest.mark.parametrize("path", ["/eli/sd/2019/906/ajantasa", "/resource/authority/access-right/NON_PUBLIC",
                                   "/dataset/no-such-thing", "/tietovarannot/dataset/", "/dataset",
                                   "/dataset/varhaiskasvatus/", "/tietovarannot/tietovarannot/catalog"])
-def test_paths_that_are_not_catalogue_iris_are_not_found(server: CatalogueServer, path: str) -> None:
+def test_paths_that_are_not_catalogue_iris_are_not_found(server: Served, path: str) -> None:
     assert fetch(server, path).status == 404
 
 
-def test_html_view_escapes_everything(published: Path, tmp_path: Path, graph: Graph, base: str) -> None:
+def test_html_fallback_page_escapes_everything(published: Path, tmp_path: Path, graph: Graph) -> None:
     hostile = '<script>alert("x")</script> & \'q\''
     changed = Graph()
     for triple in graph:
         changed.add(triple)
-    iri = URIRef(base + "dataset/varhaiskasvatus")
+    iri = top_catalogue(graph)
     changed.remove((iri, DCT.title, None))
     changed.add((iri, DCT.title, Literal(hostile, lang="fi")))
     write_atomically(tmp_path / "out", serialise_all(changed))
     with running(tmp_path / "out") as srv:
-        pages = [fetch(srv, "/dataset/varhaiskasvatus", {"Accept": BROWSER}),
-                 fetch(srv, "/dataset/varhaiskasvatus-hakemukset", {"Accept": "text/html"}),
-                 fetch(srv, "/catalog", {"Accept": "text/html"}), fetch(srv, "/")]
+        pages = [fetch(srv, "/"), fetch(srv, "/index.html"), fetch(srv, "/tietovarannot/")]
     for page in pages:
         assert page.status == 200 and page.media_type == "text/html"
         assert b"<script>" not in page.body
         assert b"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;q&#x27;" in page.body
+        assert page.header("Access-Control-Allow-Origin") == "*"
         assert "default-src 'none'" in (page.header("Content-Security-Policy") or "")
 
 
@@ -339,7 +282,7 @@ def test_html_view_escapes_everything(published: Path, tmp_path: Path, graph: Gr
 
 
 @pytest.mark.parametrize("media_type", [None, *RDF_TYPES])
-def test_paging_followed_to_the_end_gives_every_dataset_once_and_whole(paged: CatalogueServer, graph: Graph,
+def test_paging_followed_to_the_end_gives_every_dataset_once_and_whole(paged: Served, graph: Graph,
                                                                        media_type: str | None) -> None:
     headers = {"Accept": media_type} if media_type else {}
     top = top_catalogue(graph)
@@ -375,7 +318,7 @@ def test_paging_followed_to_the_end_gives_every_dataset_once_and_whole(paged: Ca
     assert set(union) == set(graph)  # the pages together are exactly the catalogue
 
 
-def test_hydra_view_links_first_last_previous_next(paged: CatalogueServer, graph: Graph) -> None:
+def test_hydra_view_links_first_last_previous_next(paged: Served, graph: Graph) -> None:
     total = len(datasets_of(graph))
     last = math.ceil(total / 4)
     root = f"http://127.0.0.1:{paged.server_address[1]}/catalog"
@@ -394,12 +337,28 @@ def test_hydra_view_links_first_last_previous_next(paged: CatalogueServer, graph
     assert fetch(paged, "/catalog").body == fetch(paged, "/catalog?page=1").body
 
 
-def test_paging_links_stay_under_the_path_and_host_asked(paged: CatalogueServer) -> None:
-    port = paged.server_address[1]
-    page = fetch(paged, "/tietovarannot/catalog", {"Host": f"localhost:{port}"}).graph()
-    assert set(page.objects(None, HYDRA.next)) == {URIRef(f"http://localhost:{port}/tietovarannot/catalog?page=2")}
-    forged = fetch(paged, "/catalog", {"Host": "evil.example/<x>"}).graph()
-    assert set(forged.objects(None, HYDRA.next)) == {URIRef(f"http://127.0.0.1:{port}/catalog?page=2")}
+def test_paging_links_come_from_the_base_iri_by_default(published: Path, base: str) -> None:
+    with running(published, page_size=4) as srv:
+        page = fetch(srv, "/tietovarannot/catalog", {"Host": "localhost:1"}).graph()
+    assert set(page.objects(None, HYDRA.next)) == {URIRef(f"{base}catalog?page=2")}
+
+
+HOSTILE_HOSTS = ["evil.example", "evil.example:8080", "evil.example/<x>"]
+PROBES = [("GET", "/catalog", {}), ("GET", "/catalog?page=2", {"Accept": "application/ld+json"}),
+          ("GET", "/tietovarannot/catalog?page=3", {"Accept": "application/rdf+xml"}),
+          ("GET", "/dataset/varhaiskasvatus", {"Accept": "text/html"}), ("GET", "/catalog", {"Accept": "text/html"}),
+          ("GET", "/dataset/varhaiskasvatus", {}), ("GET", "/", {}), ("GET", "/nowhere", {}),
+          ("GET", "/%2e%2e/x", {}), ("GET", "/catalog", {"Accept": "image/png"}), ("POST", "/catalog", {}),
+          ("OPTIONS", "/catalog", {}), ("GET", "/sparql?query=SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%201", {}),
+          ("GET", "/sparql?query=nonsense", {}), ("GET", "/catalog?page=99", {})]
+
+
+@pytest.mark.parametrize("host", HOSTILE_HOSTS)
+def test_the_host_header_never_appears_in_any_answer(paged: Served, host: str) -> None:
+    for method, path, headers in PROBES:
+        reply = fetch(paged, path, {**headers, "Host": host}, method=method)
+        assert reply.status < 500, (path, reply.status)
+        assert b"evil.example" not in reply.body and "evil.example" not in str(reply.headers), (method, path)
 
 
 def test_public_url_sets_the_paging_links(published: Path) -> None:
@@ -409,7 +368,7 @@ def test_public_url_sets_the_paging_links(published: Path) -> None:
     assert set(page.objects(None, HYDRA.previous)) == {URIRef("https://www.kustavi.fi/tietovarannot/catalog?page=1")}
 
 
-def test_one_page_holds_everything_at_the_default_page_size(server: CatalogueServer, graph: Graph) -> None:
+def test_one_page_holds_everything_at_the_default_page_size(server: Served, graph: Graph) -> None:
     page = fetch(server, "/catalog?page=1", {"Accept": "application/n-triples"}).graph()
     (view,) = page.subjects(RDF.type, HYDRA.PartialCollectionView)
     assert page.value(view, HYDRA.next) is None and page.value(view, HYDRA.previous) is None
@@ -421,14 +380,14 @@ def test_one_page_holds_everything_at_the_default_page_size(server: CatalogueSer
 @pytest.mark.parametrize(("query", "status"), [("page=0", 400), ("page=-1", 400), ("page=x", 400), ("page=", 400),
                                                ("page=1&page=2", 400), ("page=1.0", 400), ("page=99999999999", 400),
                                                ("page=8", 404), ("page=7", 200), ("other=1", 200)])
-def test_page_parameter_is_checked(paged: CatalogueServer, query: str, status: int) -> None:
+def test_page_parameter_is_checked(paged: Served, query: str, status: int) -> None:
     assert fetch(paged, f"/catalog?{query}").status == status
 
 
 # -- caching and compression -----------------------------------------------------------------------
 
 
-def test_conditional_get_on_etag(server: CatalogueServer) -> None:
+def test_conditional_get_on_etag(server: Served) -> None:
     first = fetch(server, "/catalog", {"Accept": "application/ld+json"})
     etag = first.header("ETag")
     assert etag is not None and etag.startswith('"') and not etag.startswith("W/")
@@ -442,7 +401,7 @@ def test_conditional_get_on_etag(server: CatalogueServer) -> None:
     assert fetch(server, "/catalog", {"Accept": "text/turtle", "If-None-Match": etag}).status == 200
 
 
-def test_conditional_get_on_last_modified(server: CatalogueServer) -> None:
+def test_conditional_get_on_last_modified(server: Served) -> None:
     stamp = fetch(server, "/catalog.rdf").header("Last-Modified")
     assert stamp is not None
     assert fetch(server, "/catalog.rdf", {"If-Modified-Since": stamp}).status == 304
@@ -454,7 +413,7 @@ def test_conditional_get_on_last_modified(server: CatalogueServer) -> None:
     assert fetch(server, "/catalog.rdf", both).status == 200  # If-None-Match decides when present
 
 
-def test_gzip_when_asked(server: CatalogueServer, published: Path) -> None:
+def test_gzip_when_asked(server: Served, published: Path) -> None:
     plain = fetch(server, "/catalog.nt")
     zipped = fetch(server, "/catalog.nt", {"Accept-Encoding": "gzip, deflate"})
     assert plain.header("Content-Encoding") is None
@@ -465,12 +424,14 @@ def test_gzip_when_asked(server: CatalogueServer, published: Path) -> None:
     assert zipped.header("ETag") != plain.header("ETag")
     again = fetch(server, "/catalog.nt", {"Accept-Encoding": "gzip", "If-None-Match": zipped.header("ETag") or ""})
     assert again.status == 304
-    page = fetch(server, "/dataset/varhaiskasvatus", {"Accept-Encoding": "*", "Accept": "text/html"})
+    page = fetch(server, "/", {"Accept-Encoding": "*", "Accept": "text/html"})
     assert page.header("Content-Encoding") == "gzip" and gzip.decompress(page.body).startswith(b"<!DOCTYPE html>")
+    described = fetch(server, "/dataset/varhaiskasvatus", {"Accept-Encoding": "gzip", "Accept": "text/turtle"})
+    assert described.header("Content-Encoding") == "gzip" and gzip.decompress(described.body).startswith(b"@prefix")
 
 
 @pytest.mark.parametrize("accept_encoding", ["gzip;q=0", "identity", "br", "*;q=0", "deflate"])
-def test_no_gzip_unless_allowed(server: CatalogueServer, accept_encoding: str) -> None:
+def test_no_gzip_unless_allowed(server: Served, accept_encoding: str) -> None:
     reply = fetch(server, "/catalog.ttl", {"Accept-Encoding": accept_encoding})
     assert reply.status == 200 and reply.header("Content-Encoding") is None
     assert reply.body.startswith(b"PREFIX")
@@ -480,20 +441,46 @@ def test_no_gzip_unless_allowed(server: CatalogueServer, accept_encoding: str) -
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "TRACE", "PROPFIND", "FOO"])
-def test_only_get_head_and_options_are_allowed(server: CatalogueServer, method: str) -> None:
+def test_only_get_head_and_options_are_allowed(server: Served, method: str) -> None:
     reply = fetch(server, "/catalog.ttl", method=method)
     assert reply.status == 405
     assert reply.header("Allow") == "GET, HEAD, OPTIONS"
 
 
-def test_a_request_body_is_refused_and_the_connection_closed(server: CatalogueServer) -> None:
-    reply = fetch(server, "/catalog", method="POST", body=b"GET /catalog.ttl HTTP/1.1\r\n\r\n")
-    assert reply.status == 405 and reply.header("Connection") == "close"
+def test_a_request_body_is_never_taken_for_a_request(server: Served) -> None:
+    """The body of a refused POST is read and dropped: the next request on the connection is the client's."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        conn.request("POST", "/catalog", body=b"GET /catalog.nt HTTP/1.1\r\nHost: x\r\n\r\n")
+        first = conn.getresponse()
+        first.read()
+        conn.request("GET", "/catalog.ttl")
+        second = conn.getresponse()
+        body = second.read()
+    finally:
+        conn.close()
+    assert first.status == 405 and second.status == 200 and body.startswith(b"PREFIX")
 
 
-def test_options_lists_the_methods(server: CatalogueServer) -> None:
+def test_options_lists_the_methods(server: Served) -> None:
     reply = fetch(server, "/catalog", method="OPTIONS")
     assert reply.status == 204 and reply.header("Allow") == "GET, HEAD, OPTIONS" and reply.body == b""
+    assert reply.header("Access-Control-Allow-Origin") == "*"
+    assert "If-None-Match" in (reply.header("Access-Control-Allow-Headers") or "")
+    sparql = fetch(server, "/sparql", method="OPTIONS")
+    assert sparql.header("Allow") == "GET, HEAD, POST, OPTIONS"
+
+
+@pytest.mark.parametrize(("method", "path", "status"), [
+    ("GET", "/catalog.ttl", 200), ("GET", "/nowhere", 404), ("GET", "/%2e%2e/x", 400), ("PUT", "/catalog", 405),
+    ("GET", "/catalog?page=0", 400), ("GET", "/catalog?page=99", 404), ("GET", "/sparql?query=x", 400),
+    ("GET", "/sparql?update=x", 403), ("HEAD", "/catalog", 200), ("GET", "/dataset/varhaiskasvatus", 200)])
+def test_cors_on_every_answer_errors_included(server: Served, method: str, path: str, status: int) -> None:
+    reply = fetch(server, path, method=method)
+    assert reply.status == status
+    assert reply.header("Access-Control-Allow-Origin") == "*"
+    assert reply.header("Access-Control-Expose-Headers") == "ETag, Link"
+
 
 
 # -- path traversal --------------------------------------------------------------------------------
@@ -512,14 +499,14 @@ TRAVERSALS = [
 
 
 @pytest.mark.parametrize("target", TRAVERSALS, ids=lambda t: t.decode("latin-1").encode("unicode_escape").decode())
-def test_traversal_attempts_are_refused(server: CatalogueServer, target: bytes) -> None:
+def test_traversal_attempts_are_refused(server: Served, target: bytes) -> None:
     status, answer = raw(server, target)
     assert status == 400
     assert SECRET.encode() not in answer and b"root:" not in answer
 
 
 @pytest.mark.parametrize("target", [b"/secret.txt", b"//secret.txt", b"/..;/secret.txt", b"/output/catalog.ttl"])
-def test_other_paths_outside_the_catalogue_are_not_found(server: CatalogueServer, target: bytes) -> None:
+def test_other_paths_outside_the_catalogue_are_not_found(server: Served, target: bytes) -> None:
     status, answer = raw(server, target)
     assert status == 404 and SECRET.encode() not in answer
 
@@ -542,7 +529,7 @@ def test_no_file_is_opened_while_answering(published: Path, monkeypatch: pytest.
             for path in ("/catalog.ttl", "/catalog", "/catalog?page=2", "/dataset/varhaiskasvatus",
                          "/tietovarannot/system/daisy", "/", "/nowhere"):
                 for accept in (*RDF_TYPES, "text/html"):
-                    assert fetch(srv, path, {"Accept": accept}).status in (200, 404)
+                    assert fetch(srv, path, {"Accept": accept}).status in (200, 303, 404)
         monkeypatch.undo()
     assert opened == []
 
@@ -550,12 +537,12 @@ def test_no_file_is_opened_while_answering(published: Path, monkeypatch: pytest.
 # -- load and lifecycle ----------------------------------------------------------------------------
 
 
-def test_binds_to_loopback_by_default(published: Path) -> None:
-    server = build_server(published, port=0, quiet=True)
+def test_binds_to_loopback_by_default(server: Served) -> None:
+    listener = build_server(server.app, port=0)
     try:
-        assert server.server_address[0] == "127.0.0.1"
+        assert listening_on(listener)[0] == "127.0.0.1"
     finally:
-        server.server_close()
+        Background(listener).stop()
 
 
 def test_files_are_read_once_at_start(published: Path, tmp_path: Path) -> None:
@@ -565,7 +552,8 @@ def test_files_are_read_once_at_start(published: Path, tmp_path: Path) -> None:
         (copy / name).write_bytes((published / name).read_bytes())
     with running(copy) as srv:
         before = {p: fetch(srv, p).body for p in ("/catalog.ttl", "/catalog", "/dataset/varhaiskasvatus")}
-        (copy / "catalog.ttl").write_text("changed")
+        (copy / "new.ttl").write_text("changed")
+        os.replace(copy / "new.ttl", copy / "catalog.ttl")  # as `publish` replaces files
         (copy / "catalog.nt").unlink()
         after = {p: fetch(srv, p).body for p in before}
     assert after == before and before["/catalog.ttl"] == (published / "catalog.ttl").read_bytes()
@@ -574,7 +562,7 @@ def test_files_are_read_once_at_start(published: Path, tmp_path: Path) -> None:
 def test_missing_files_are_named(tmp_path: Path, published: Path) -> None:
     (tmp_path / "catalog.ttl").write_bytes((published / "catalog.ttl").read_bytes())
     with pytest.raises(OutputError) as caught:
-        build_server(tmp_path, port=0)
+        create_app(tmp_path)
     assert caught.value.exit_code == 4
     assert "catalog.jsonld" in caught.value.message and "catalog.nt" in caught.value.message
     assert "catalog.ttl" not in caught.value.message
@@ -588,7 +576,7 @@ def test_a_file_linking_outside_the_folder_is_refused(tmp_path: Path, published:
     (out / "catalog.rdf").unlink()
     (out / "catalog.rdf").symlink_to(published / "catalog.rdf")
     with pytest.raises(OutputError, match="outside"):
-        build_server(out, port=0)
+        create_app(out)
 
 
 def test_access_log_on_stderr_unless_quiet(published: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -603,25 +591,22 @@ def test_access_log_on_stderr_unless_quiet(published: Path, capsys: pytest.Captu
     assert capsys.readouterr().err == ""
 
 
-def test_shutdown_does_not_wait_for_idle_clients(published: Path) -> None:
-    server = build_server(published, port=0, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    idle = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
+def test_shutdown_does_not_wait_for_idle_clients(server: Served) -> None:
+    listener = build_server(server.app, port=0)
+    background = Background(listener)
+    idle = http.client.HTTPConnection("127.0.0.1", listening_on(listener)[1], timeout=10)
     idle.request("GET", "/catalog.ttl")
     idle.getresponse().read()  # the connection stays open (keep-alive)
     started = time.monotonic()
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-    assert not thread.is_alive() and time.monotonic() - started < 5
+    background.stop()
+    assert not background.thread.is_alive() and time.monotonic() - started < 5
     idle.close()
 
 
 # -- load ------------------------------------------------------------------------------------------
 
 
-def test_fifty_concurrent_clients_twenty_requests_each(server: CatalogueServer) -> None:
+def test_fifty_concurrent_clients_twenty_requests_each(server: Served) -> None:
     plan: list[tuple[str, str, dict[str, str]]] = [
         ("GET", "/catalog.ttl", {}), ("GET", "/catalog.jsonld", {"Accept-Encoding": "gzip"}),
         ("GET", "/catalog", {"Accept": "application/rdf+xml"}), ("HEAD", "/catalog.nt", {}),

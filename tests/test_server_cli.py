@@ -5,16 +5,18 @@ from __future__ import annotations
 import http.client
 import re
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from kustavi_dcat import server as server_module
 from kustavi_dcat.cli import main
 from kustavi_dcat.pipeline import publish
+from kustavi_dcat.web import serving
 from tests.conftest import ROOT, SOURCE
 
 
@@ -28,22 +30,23 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_serve_announces_where_it_listens_and_answers(published: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     answers: list[tuple[int, str]] = []
 
-    def one_request_then_stop(srv: server_module.CatalogueServer) -> None:
-        """Stands in for the serving loop: handles one real request on the bound socket, then closes."""
-        conn = http.client.HTTPConnection("127.0.0.1", srv.server_address[1], timeout=10)
+    def one_request_then_stop(srv: Any) -> None:
+        """Stands in for the serving loop: serves one real request on the bound socket, then stops."""
+        background = serving.Background(srv)
+        conn = http.client.HTTPConnection("127.0.0.1", serving.listening_on(srv)[1], timeout=10)
         conn.request("GET", "/catalog")
-        srv.handle_request()
         response = conn.getresponse()
         response.read()
         answers.append((response.status, response.getheader("Content-Type") or ""))
         conn.close()
-        srv.server_close()
+        background.stop()
 
-    monkeypatch.setattr(server_module, "serve_until_stopped", one_request_then_stop)
+    monkeypatch.setattr(serving, "serve_until_stopped", one_request_then_stop)
     result = CliRunner().invoke(main, ["serve", "--dir", str(published), "--port", "0", "--page-size", "5",
                                        "--quiet"])
     assert result.exit_code == 0, result.output
-    assert re.search(r"at http://127\.0\.0\.1:\d+/ \(\d+ resources, 5 page\(s\) of 5 datasets\)", result.output)
+    assert re.search(r"at http://127\.0\.0\.1:\d+/ \((\d+) datasets, (\d+) page\(s\) of 5; SPARQL at /sparql\)",
+                     result.output)
     assert result.output.rstrip().endswith("Stopped.")
     assert answers == [(200, "text/turtle; charset=utf-8")]
 
@@ -62,12 +65,11 @@ def test_serve_usage_errors_exit_2(published: Path, args: list[str]) -> None:
 
 
 def test_serve_refuses_a_port_in_use(published: Path) -> None:
-    holder = server_module.build_server(published, port=0, quiet=True)
-    try:
-        port = str(holder.server_address[1])
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = str(holder.getsockname()[1])
         result = CliRunner().invoke(main, ["serve", "--dir", str(published), "--port", port])
-    finally:
-        holder.server_close()
     assert result.exit_code == 2 and "cannot listen" in result.output
 
 
@@ -94,3 +96,13 @@ def test_serve_stops_cleanly_on_ctrl_c_and_sigterm(published: Path, sig: signal.
             proc.wait()
     assert proc.returncode == 0, err
     assert "Stopped." in out and "Traceback" not in err
+
+
+def test_serve_prepare_builds_the_store_and_exits(published: Path, tmp_path: Path) -> None:
+    """A deploy step after publish: the server's next start reuses the store."""
+    result = CliRunner().invoke(main, ["serve", "--dir", str(published), "--store", str(tmp_path / "s"), "--prepare"])
+    assert result.exit_code == 0, result.output
+    found = re.search(r"ready in (\S+) \((\d+) triples\)", result.output)
+    assert found and Path(found.group(1)).parent == tmp_path / "s" and int(found.group(2)) > 0
+    again = CliRunner().invoke(main, ["serve", "--dir", str(published), "--store", str(tmp_path / "s"), "--prepare"])
+    assert again.output == result.output

@@ -15,7 +15,6 @@ import hashlib
 import http.client
 import importlib
 import os
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,8 +27,8 @@ from rdflib import Graph, URIRef
 
 from kustavi_dcat.namespaces import DCAT, DCT, RDF
 from kustavi_dcat.pipeline import publish
-from kustavi_dcat.server import CatalogueServer, build_server
 from tests.conftest import SOURCE
+from tests.serving import Served, running
 
 
 def _import_parser() -> ModuleType:
@@ -63,18 +62,14 @@ def graph(published: Path) -> Graph:
     return Graph().parse(published / "catalog.nt", format="nt")
 
 
-def _serving(published: Path, page_size: int) -> Iterator[CatalogueServer]:
-    server = build_server(published, port=0, page_size=page_size, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+def _serving(published: Path, page_size: int) -> Iterator[Served]:
+    """The server, its links made for its own address (``--public-url``), as a harvester would be pointed at."""
+    with running(published, local_links=True, page_size=page_size) as server:
+        yield server
 
 
 @pytest.fixture(scope="module", params=[3, 100], ids=["pages-of-3", "one-page"])
-def server(request: pytest.FixtureRequest, published: Path) -> Iterator[CatalogueServer]:
+def server(request: pytest.FixtureRequest, published: Path) -> Iterator[Served]:
     yield from _serving(published, request.param)
 
 
@@ -122,13 +117,13 @@ def uri_of(package: Package) -> str:
 
 
 @pytest.mark.parametrize("profile", ["euro_dcat_ap_3", "euro_dcat_ap_2"])
-def test_harvest_from_the_server_gets_every_dataset_once_and_whole(server: CatalogueServer, graph: Graph,
+def test_harvest_from_the_server_gets_every_dataset_once_and_whole(server: Served, graph: Graph,
                                                                    profile: str) -> None:
     packages, pages = gather(f"http://127.0.0.1:{server.server_address[1]}/catalog", profile)
     datasets = {str(s) for s in graph.subjects(RDF.type, DCAT.Dataset)}
     counts = Counter(uri_of(p) for p in packages)
     assert set(counts) == datasets and set(counts.values()) == {1}
-    assert pages == -(-len(datasets) // server.site.paging.page_size)
+    assert pages == -(-len(datasets) // server.app.catalogue.paging.page_size)
     for package in packages:
         iri = URIRef(uri_of(package))
         assert package["title"] in {str(o) for o in graph.objects(iri, DCT.title) if getattr(o, "language", "") == "fi"}
@@ -148,7 +143,7 @@ def test_harvest_pages_equal_the_published_file(published: Path, graph: Graph) -
     assert {uri_of(p): p for p in paged} == whole
 
 
-def test_a_dataset_iri_harvests_as_that_one_dataset(server: CatalogueServer, graph: Graph) -> None:
+def test_a_dataset_iri_harvests_as_that_one_dataset(server: Served, graph: Graph) -> None:
     """Neighbours in a description are named, not typed, so a harvester sees only the dataset asked for."""
     parent = next(s for s in graph.subjects(DCT.hasPart, None))
     path = urlsplit(str(parent)).path

@@ -214,18 +214,42 @@ def init(directory: Path) -> None:
 @click.option("--page-size", type=click.IntRange(min=1), default=100, show_default=True,
               help="Datasets per Hydra page of /catalog.")
 @click.option("--public-url", default=None,
-              help="Public URL of the base IRI's folder when behind a proxy, for Hydra page links.")
+              help="Public URL of the base IRI's folder when behind a proxy; absolute links are made from it.")
+@click.option("--store", "store_root", type=click.Path(path_type=Path), default=None,
+              help="Folder for the catalogue's store [default: .<dir name>.store beside --dir].")
+@click.option("--query-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds a SPARQL query may run before it is stopped.")
+@click.option("--sparql-workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Processes answering SPARQL queries at once.")
 @click.option("--quiet", "-q", is_flag=True, help="Write no access log lines to stderr.")
+@click.option("--prepare", is_flag=True, help="Build (or check) the store, then exit without serving.")
 @user_errors
-def serve(out_dir: Path, host: str, port: int, page_size: int, public_url: str | None, quiet: bool) -> None:
-    """Serve the published catalogue over HTTP until Ctrl-C (see README: Serving the catalogue)."""
-    from kustavi_dcat.server import build_server, serve_until_stopped
+def serve(out_dir: Path, host: str, port: int, page_size: int, public_url: str | None, store_root: Path | None,
+          query_timeout: float, sparql_workers: int, quiet: bool, prepare: bool) -> None:
+    """Serve the published catalogue and a SPARQL endpoint until Ctrl-C (see README: Serving the catalogue)."""
+    from kustavi_dcat.web import serving
+    from kustavi_dcat.web.app import create_app, prepare_store
+    from kustavi_dcat.web.settings import Settings
 
-    server = build_server(out_dir, host, port, page_size, quiet, public_url)
-    site = server.site
-    say(f"Serving {shown(str(out_dir))} at {server.url} ({len(site.resources)} resources, "
-               f"{site.paging.pages} page(s) of {page_size} datasets); Ctrl-C stops.")
-    serve_until_stopped(server)
+    settings = Settings(page_size=page_size, public_url=public_url, store_root=store_root,
+                        query_timeout=query_timeout, sparql_workers=sparql_workers)
+
+    def warn(message: str) -> None:
+        say(f"warning: {message}", err=True)
+
+    if prepare:
+        opened = prepare_store(out_dir, settings, warn)
+        say(f"Store of {shown(str(out_dir))} ready in {shown(str(opened.path))} ({opened.triples} triples).")
+        return
+    app = create_app(out_dir, settings, warn=warn)
+    try:
+        server = serving.build_server(app if quiet else serving.access_log(app), host, port)
+        paging = app.catalogue.paging
+        say(f"Serving {shown(str(out_dir))} at {serving.url_of(server)} ({len(paging.items)} datasets, "
+            f"{paging.pages} page(s) of {page_size}; SPARQL at /sparql); Ctrl-C stops.")
+        serving.serve_until_stopped(server)
+    finally:
+        app.close()
     say("Stopped.")
 
 

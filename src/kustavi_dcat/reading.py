@@ -3,15 +3,24 @@
 ``diff`` compares two such files and ``validate FILE`` checks one. JSON-LD is expanded with pyld under a
 document loader that refuses every URL, so a remote context is never fetched; a file that cannot be read
 is a ``UnreadableCatalogue`` (exit 3) that names the file and says why.
+
+Files are parsed by Oxigraph (a compiled parser, many times faster than rdflib's at national scale) and
+handed on as an rdflib graph, the API the comparison and pySHACL work with. Oxigraph writes every
+language tag in lower case; as the checks must see a tag as written (a harvester matches ``@fi``
+exactly, so ``@FI`` is an error to report), a file with an upper-case letter in a tag is read by rdflib.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
 from pathlib import Path
+from typing import Any
 
-from rdflib import Graph
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from kustavi_dcat import hetu
 from kustavi_dcat.errors import EXIT_SOURCE, KustaviError, shown_path
@@ -29,7 +38,17 @@ FORMATS_BY_EXTENSION: dict[str, str] = {
     ".xml": "xml",
     ".nt": "nt",
 }
-"""File extension to rdflib parser; the first four are what ``publish`` writes."""
+"""File extension to format name; the first four are what ``publish`` writes."""
+_OXIGRAPH = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "xml": ox.RdfFormat.RDF_XML,
+             "json-ld": ox.RdfFormat.JSON_LD}
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_UPPER_TAG = {
+    "turtle": re.compile(rb"[\"']@[A-Za-z0-9-]*[A-Z]"),
+    "nt": re.compile(rb"\"@[A-Za-z0-9-]*[A-Z]"),
+    "xml": re.compile(rb"xml:lang\s*=\s*[\"'][^\"']*[A-Z]"),
+    "json-ld": re.compile(rb"\"@language\"\s*:\s*\"[^\"]*[A-Z]"),
+}
+"""Where a language tag with an upper-case letter may be (a false alarm only costs speed)."""
 
 
 class UnreadableCatalogue(KustaviError):
@@ -57,7 +76,7 @@ def read_catalogue(path: Path) -> Graph:
     try:
         if fmt == "json-ld":
             return _jsonld_graph(data)
-        return Graph().parse(data=data, format=fmt)
+        return parse_graph(data, fmt)
     except jsonld.JsonLdError as exc:
         url = (getattr(exc, "details", None) or {}).get("url")
         if url:
@@ -65,7 +84,7 @@ def read_catalogue(path: Path) -> Graph:
                 f"{name}: refers to {_summary(url)}, which is never fetched; use a file with its JSON-LD context "
                 "inline, as `publish` writes it") from exc
         raise UnreadableCatalogue(f"{name}: is not readable as JSON-LD ({_summary(exc)})") from exc
-    except Exception as exc:  # rdflib, expat and json raise many types; all mean "not this format"
+    except Exception as exc:  # Oxigraph, rdflib, pyld and json raise several types; all mean "not this format"
         raise UnreadableCatalogue(f"{name}: is not readable as {fmt} ({_summary(exc)})") from exc
 
 
@@ -121,7 +140,36 @@ def _jsonld_graph(data: bytes) -> Graph:
 
     document = json.loads(data.decode("utf-8"))
     expanded = jsonld.expand(document, {"documentLoader": refuse_urls})
-    return Graph().parse(data=json.dumps(expanded), format="json-ld")
+    return parse_graph(json.dumps(expanded).encode("utf-8"), "json-ld")
+
+
+def to_rdflib(term: Any) -> Node:
+    """The rdflib term of an Oxigraph term (``xsd:string`` literals stay plain, as the published files write them)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+
+
+def parse_graph(data: bytes, fmt: str) -> Graph:
+    """``data`` parsed by Oxigraph in ``fmt`` (a ``FORMATS_BY_EXTENSION`` value), as an rdflib graph."""
+    if _UPPER_TAG[fmt].search(data):
+        return Graph().parse(data=data, format=fmt)
+    seen: dict[Any, Node] = {}  # a catalogue repeats its predicates, types and shared nodes: convert each once
+
+    def term(value: Any) -> Node:
+        found = seen.get(value)
+        if found is None:
+            found = seen[value] = to_rdflib(value)
+        return found
+
+    graph = Graph()
+    graph.addN((term(t.subject), term(t.predicate), term(t.object), graph) for t in ox.parse(data, _OXIGRAPH[fmt]))
+    return graph
 
 
 def _summary(exc: object) -> str:
