@@ -26,6 +26,7 @@ from kustavi_dcat.loader import load
 from kustavi_dcat.mapping import Mapped, build
 from kustavi_dcat.namespaces import DCAT, RDF
 from kustavi_dcat.page import render_pages
+from kustavi_dcat.page.records import record_pages
 from kustavi_dcat.publish import recover, write_atomically
 from kustavi_dcat.serialise import Writers, serialise_all
 from kustavi_dcat.triples import Triples
@@ -123,11 +124,11 @@ def _publish_units(source_dir: Path, out_dir: Path, step: Callable[[str], None],
         done = assemble(source_dir, cache, step, jobs)
         if not done.report.conforms:
             raise CatalogInvalid(done.report)
-        pages = render_pages(done.source, template_dir)
+        pages, kept = record_pages(done.source, done.units, cache, template_dir)
         step("write")
         written = write_atomically(out_dir, {**done.writers, **pages, **vocabulary.files()})
         if why is None and cache_dir is not None:
-            cache.prune(done.used)
+            cache.prune(done.used | kept)
     step("done")
     counts = Counts(done.catalogs, done.datasets, done.services, done.triples)
     return PublishReport(written, counts, done.report, records=done.records, reused=done.reused, notes=notes)

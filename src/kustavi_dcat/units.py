@@ -38,7 +38,7 @@ from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 from typing import BinaryIO, cast
@@ -171,8 +171,8 @@ def _stored_unit(found: tuple[bytes, int] | None, key: str) -> Unit | None:
     return unit if unit.key == key and unit.blob_size == found[1] else None
 
 
-def _resource(unit: Unit) -> Resource:
-    """The unit's record (decoded when the pages are made, as every publish makes them)."""
+def resource_of(unit: Unit) -> Resource:
+    """The unit's record (decoded where the pages need it)."""
     return plain.record_of(Resource, loads(unit.record.encode("utf-8")))
 
 
@@ -391,7 +391,8 @@ class Assembled:
     records: int
     reused: int
     source: Source
-    """Every record, as ``loader.load`` gives them (the pages are made from it)."""
+    """``catalog.yaml``'s records, without the resources (``units`` has them, for the pages)."""
+    units: list[Unit] = field(default_factory=list)
 
 
 def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], jobs: int | None) -> Assembled:
@@ -445,7 +446,8 @@ def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], 
         cache=cache,
         records=len(units),
         reused=cache.hits,
-        source=replace(source, resources=tuple(_resource(u) for u in units)),
+        source=source,
+        units=units,
     )
 
 
