@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kustavi_dcat.page import ANCHORS_FILE, PAGE_FILES, split
+from kustavi_dcat.page import ANCHORS_FILE, PAGE_FILES, records, split
 from kustavi_dcat.pipeline import publish
 from tests.pagehtml import parse
 from tests.support.synth import write_tree
@@ -113,3 +113,13 @@ def test_a_republish_after_one_edit_renders_its_section_only_and_equals_a_cold_p
     again, cold = _pages(tmp_path / "again"), _pages(tmp_path / "cold")
     assert again == cold
     assert "Muokattu" in again["index.html"].decode("utf-8")
+
+
+def test_pages_rendered_on_every_core_are_those_rendered_as_written(tree: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(records, "PARALLEL_MIN_FILES", 1)
+    cache = tmp_path / "cache"
+    publish(tree, tmp_path / "pool", jobs=2, cache_dir=cache)
+    assert len(list(cache.rglob("page-*"))) > len(PAGE_FILES)
+    publish(tree, tmp_path / "one", jobs=1, cache_dir=tmp_path / "other")
+    assert _pages(tmp_path / "pool") == _pages(tmp_path / "one")

@@ -124,7 +124,7 @@ def _publish_units(source_dir: Path, out_dir: Path, step: Callable[[str], None],
         done = assemble(source_dir, cache, step, jobs)
         if not done.report.conforms:
             raise CatalogInvalid(done.report)
-        pages, kept = record_pages(done.source, done.units, cache, template_dir)
+        pages, kept = record_pages(done.source, done.units, cache, template_dir, jobs)
         step("write")
         written = write_atomically(out_dir, {**done.writers, **pages, **vocabulary.files()})
         if why is None and cache_dir is not None:

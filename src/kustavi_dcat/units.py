@@ -561,13 +561,13 @@ def _make_all(items: list[tuple[str, bytes, str]], jobs: int | None) -> list[byt
         futures = [pool.submit(make_units, items[i:i + size]) for i in range(0, len(items), size)]
         made = [data for future in futures for data in future.result()]
     except BrokenProcessPool as exc:
-        _stop(pool)
+        stop_pool(pool)
         interrupts.check()  # the workers died of the SIGTERM sent to the whole process group: say that
         raise WorkerStopped("a worker process stopped before finishing its records (was the system out of "
                             "memory?); nothing was written. Publish again; with --verbose the stages show "
                             "how far it got") from exc
     except BaseException:  # an interrupt, or a worker's exception: stop the others now, not after the queue
-        _stop(pool)
+        stop_pool(pool)
         raise
     pool.shutdown()
     return made
@@ -578,7 +578,7 @@ def make_units(items: list[tuple[str, bytes, str]]) -> list[bytes]:
     return [make_unit(item) for item in items]
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
+def stop_pool(pool: ProcessPoolExecutor) -> None:
     """End a pool at once: every worker killed, then the pool shut down (its manager thread marks the
     queued work failed; cancelling it ourselves races with that thread) and every worker reaped. An
     interrupted publish neither waits for the rest of the records nor leaves a worker behind."""

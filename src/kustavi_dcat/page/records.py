@@ -16,15 +16,18 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import multiprocessing
+import os
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import jinja2
 from markupsafe import Markup
 
-from kustavi_dcat import plain
+from kustavi_dcat import interrupts, plain
 from kustavi_dcat.cache import RecordCache
 from kustavi_dcat.iris import Iris
 from kustavi_dcat.models import LangText, Section, Source, System
@@ -40,19 +43,20 @@ from kustavi_dcat.page.split import (
     section_page,
 )
 from kustavi_dcat.page.view import TemplateProblem, environment, page_languages
-from kustavi_dcat.units import Unit, resource_of
+from kustavi_dcat.units import PARALLEL_MIN_FILES, Unit, resource_of, stop_pool
 
 Writer = Callable[[BinaryIO], None]
 
 
-def record_pages(source: Source, units: list[Unit], cache: RecordCache, template_dir: Path | None
-                 ) -> tuple[dict[str, bytes | Writer], set[str]]:
-    """File name -> content of every page; and the names of the cache entries they use (to keep)."""
+def record_pages(source: Source, units: list[Unit], cache: RecordCache, template_dir: Path | None,
+                 jobs: int | None = None) -> tuple[dict[str, bytes | Writer], set[str]]:
+    """File name -> content of every page; and the names of the cache entries they use (to keep). The
+    section pages not in the cache are rendered into it on up to ``jobs`` processes first."""
     if not is_split(len(units)):
         return dict(render_pages(replace(source, resources=tuple(resource_of(u) for u in units)), template_dir)), set()
     try:
         env = environment(template_dir)
-        return _split(source, units, cache, env, _templates_digest(template_dir))
+        return _split(source, units, cache, env, _templates_digest(template_dir), jobs)
     except TemplateProblem as exc:
         raise TemplateError(f"{exc}; nothing was written") from exc
 
@@ -75,8 +79,8 @@ def _light(unit: Unit) -> _Light:
                   tuple(plain.text(s) for s in d["system_refs"]))
 
 
-def _split(source: Source, units: list[Unit], cache: RecordCache, env: jinja2.Environment, templates: str
-           ) -> tuple[dict[str, bytes | Writer], set[str]]:
+def _split(source: Source, units: list[Unit], cache: RecordCache, env: jinja2.Environment, templates: str,
+           jobs: int | None) -> tuple[dict[str, bytes | Writer], set[str]]:
     lights = [_light(u) for u in units]
     files: dict[str, bytes | Writer] = dict(contents_pages(env, source, listing(
         (x.section, x.ident, x.title) for x in lights)))
@@ -90,16 +94,20 @@ def _split(source: Source, units: list[Unit], cache: RecordCache, env: jinja2.En
     for n, x in enumerate(lights):
         members.setdefault(x.section, []).append(n)
     used: set[str] = set()
+    sections: list[_SectionPages] = []
     for section in source.sections:
         own = members.get(section.id, [])
         outside = sorted({definer[s] for n in own for s in lights[n].names if s in definer} - set(own))
-        pages = _SectionPages(source, section, units, own, outside, env)
+        pages = _SectionPages(source, section, units, own, outside, env, cache)
         for lang in page_languages(source):
-            key = cache.catalogue_key(["section page", templates, section.id, lang,
-                                       *(units[n].key for n in own), "defining", *(units[n].key for n in outside)])
-            used.add(cache.page_name(key))
-            files[section_files(section.id)[lang]] = pages.writer(lang, cache, key)
+            pages.keys[lang] = cache.catalogue_key([
+                "section page", templates, section.id, lang, *(units[n].key for n in own),
+                "defining", *(units[n].key for n in outside)])
+            used.add(cache.page_name(pages.keys[lang]))
+            files[section_files(section.id)[lang]] = pages.writer(lang)
+        sections.append(pages)
     _try_first(files, source, members)
+    _render_missing(sections, jobs)
     return files, used
 
 
@@ -127,18 +135,26 @@ class _SectionPages:
     own: list[int]
     outside: list[int]
     env: jinja2.Environment
+    cache: RecordCache
+    keys: dict[str, str] = field(default_factory=dict)
+    """Each language's cache key."""
 
-    def writer(self, lang: str, cache: RecordCache, key: str) -> Writer:
+    def writer(self, lang: str) -> Writer:
         def write(handle: BinaryIO) -> None:
-            page = cache.get_page(key)
-            if page is None:
-                try:
-                    page = self.render(lang)
-                except TemplateProblem as exc:
-                    raise TemplateError(f"{exc}; nothing was written") from exc
-                cache.put_page(key, page)
-            handle.write(page)
+            handle.write(self.page(lang))
         return write
+
+    def page(self, lang: str) -> bytes:
+        """The page in ``lang``, from the cache or rendered (and kept)."""
+        key = self.keys[lang]
+        page = self.cache.get_page(key)
+        if page is None:
+            try:
+                page = self.render(lang)
+            except TemplateProblem as exc:
+                raise TemplateError(f"{exc}; nothing was written") from exc
+            self.cache.put_page(key, page)
+        return page
 
     def render(self, lang: str) -> bytes:
         sub, systems, jsonld = _made(self)
@@ -159,6 +175,51 @@ def _made(pages: _SectionPages) -> tuple[Source, dict[str, System], Markup]:
     made = (sub, systems, section_jsonld(sub))
     _LAST[:] = [(pages, made)]
     return made
+
+
+_TODO: list[_SectionPages] = []
+"""The sections a pool renders (set before it forks: shared, not pickled)."""
+
+
+def _render_missing(sections: list[_SectionPages], jobs: int | None) -> None:
+    """Render the section pages the cache lacks into it, a section (all its languages) per task, on every
+    core: a cold national publish renders hundreds of pages. Few sections or one core: the writers render
+    them as they write."""
+    present = _present(sections[0].cache) if sections else set()
+    todo = [p for p in sections if p.own and not all(p.cache.page_name(k) in present for k in p.keys.values())]
+    workers = min(jobs or os.cpu_count() or 1, 8)
+    if workers < 2 or sum(len(p.own) for p in todo) < PARALLEL_MIN_FILES or len(todo) < 2 \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return
+    _TODO[:] = todo
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=interrupts.in_child)
+    try:
+        list(pool.map(_render_section, range(len(todo)), chunksize=max(1, len(todo) // (workers * 8))))
+    except BaseException:  # an interrupt or a worker's failure: stop the others now
+        stop_pool(pool)
+        raise
+    finally:
+        _TODO.clear()
+    pool.shutdown()
+
+
+def _render_section(n: int) -> None:
+    """A pool task: section ``n``'s pages into the cache (a page that fails is rendered again by its writer,
+    which reports why)."""
+    pages = _TODO[n]
+    for lang in pages.keys:
+        try:
+            pages.page(lang)
+        except TemplateError:
+            return
+
+
+def _present(cache: RecordCache) -> set[str]:
+    try:
+        return {p.name for p in cache.folder.iterdir()}
+    except OSError:
+        return set()
 
 
 def _templates_digest(template_dir: Path | None) -> str:
