@@ -123,3 +123,14 @@ def test_pages_rendered_on_every_core_are_those_rendered_as_written(tree: Path, 
     assert len(list(cache.rglob("page-*"))) > len(PAGE_FILES)
     publish(tree, tmp_path / "one", jobs=1, cache_dir=tmp_path / "other")
     assert _pages(tmp_path / "pool") == _pages(tmp_path / "one")
+
+
+def test_pages_a_publish_no_longer_writes_are_removed(tree: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    publish(tree, out)
+    assert (out / ANCHORS_FILE).exists()
+    monkeypatch.setattr(split, "SINGLE_PAGE_MAX_RESOURCES", 10_000)  # the catalogue now fits on one page
+    publish(tree, out)
+    assert not [p.name for p in out.iterdir() if p.name.startswith("section-") or p.name == ANCHORS_FILE]
+    assert b'id="dataset/' in (out / "index.html").read_bytes()

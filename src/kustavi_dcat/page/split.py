@@ -13,14 +13,17 @@ catalogue. Above ``SINGLE_PAGE_MAX_RESOURCES`` information resources the pages a
 
 So the page of an anchor is the page of the section its resource belongs to; ``anchors`` says which, for
 a web server that redirects an IRI to its place on a page. The files stay few (one per section and
-language) and in the output folder itself, so they are published in the same atomic set as the rest.
+language) and in the output folder itself, so they are published in the same atomic set as the rest;
+those a publish no longer writes (``stale_pages``) are removed in that set.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Collection, Iterable
 from dataclasses import replace
+from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
@@ -36,6 +39,9 @@ the synthetic national records' texts); above it, a front page and a page per se
 
 ANCHORS_FILE = "page-anchors.json"
 """Written beside a large catalogue's pages: each anchor (an IRI relative to the base) -> its Finnish page."""
+
+_OWN_FILE = re.compile(r"section-[a-z0-9]+(?:-[a-z0-9]+)*(?:\.sv|\.en)?\.html|" + re.escape(ANCHORS_FILE))
+"""The names of the files only a large catalogue's pages have."""
 
 Listed = dict[str, list[tuple[str, LangText]]]
 """Section id -> its information resources' ids and titles, in the catalogue's order."""
@@ -130,3 +136,14 @@ def anchors_json(source: Source, resources: Iterable[tuple[str, list[str]]]) -> 
         for iri in shown:
             put(iri, page)
     return json.dumps({"anchors": dict(sorted(found.items()))}, ensure_ascii=False, indent=0).encode("utf-8")
+
+
+def stale_pages(out_dir: Path, written: Collection[str]) -> list[str]:
+    """The section pages and anchor map in ``out_dir`` that a publish writing ``written`` leaves behind (a
+    removed section, or a catalogue that shrank to one page): removed in the same switch, so neither a
+    reader nor a web server finds a page that is no longer true."""
+    try:
+        names = [p.name for p in Path(out_dir).iterdir()]
+    except OSError:  # no folder yet
+        return []
+    return sorted(n for n in names if _OWN_FILE.fullmatch(n) and n not in written)
