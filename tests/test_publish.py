@@ -153,6 +153,51 @@ def test_failed_rename_puts_back_the_files_already_replaced(
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
+def test_a_file_the_new_output_no_longer_has_is_removed_in_the_same_switch(tmp_path: Path) -> None:
+    for name in ("kept.html", "old.html"):
+        (tmp_path / name).write_bytes(b"previous " + name.encode())
+    written = publish_module.write_atomically(tmp_path, {"kept.html": b"new"}, remove=["old.html", "absent.html"])
+    assert written == [tmp_path / "kept.html"]
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {"kept.html": b"new"}
+
+
+def test_a_failed_removal_puts_back_every_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("kept.html", "old1.html", "old2.html"):
+        (tmp_path / name).write_bytes(b"previous " + name.encode())
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    real = Path.unlink
+
+    def failing(self: Path, missing_ok: bool = False) -> None:
+        if self.name == "old2.html" and not missing_ok:
+            raise OSError(5, "Input/output error", str(self))
+        real(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", failing)
+    with pytest.raises(OutputError, match=r"old2\.html"):
+        publish_module.write_atomically(tmp_path, {"kept.html": b"new"}, remove=["old1.html", "old2.html"])
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_an_interrupt_after_the_switch_puts_back_a_removed_file(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("kept.html", "old.html"):
+        (tmp_path / name).write_bytes(b"previous " + name.encode())
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    real = publish_module._sync_dir
+    calls = {"n": 0}
+
+    def interrupted(folder: Path) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:  # the first sync after the renames (the journal's was the first)
+            raise KeyboardInterrupt
+        real(folder)
+
+    monkeypatch.setattr(publish_module, "_sync_dir", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        publish_module.write_atomically(tmp_path, {"kept.html": b"new"}, remove=["old.html"])
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
 def test_a_folder_in_place_of_an_output_file_is_refused_before_anything_is_written(tmp_path: Path) -> None:
     for name in FORMATS:
         (tmp_path / name).write_bytes(b"previous")

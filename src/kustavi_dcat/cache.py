@@ -87,7 +87,7 @@ def code_fingerprint() -> str:
 
 
 def _package_files(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".ttl", ".json")
+    return [p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".ttl", ".json", ".html", ".css")
             and "__pycache__" not in p.parts]
 
 
@@ -319,6 +319,21 @@ class RecordCache:
         """Store the catalogue level (a cache that cannot be written costs only time next time)."""
         try:
             self.put(self.catalogue_name(key), level, b"")
+        except OSError:
+            return
+
+    def page_name(self, key: str) -> str:
+        return f"page-{key}"
+
+    def get_page(self, key: str) -> bytes | None:
+        """A stored page (a large catalogue's section page in one language, ``page.split``), or None."""
+        found = self._read(self.page_name(key), MAX_LEVEL_BYTES)
+        return found[0] if found is not None and found[1] == 0 else None
+
+    def put_page(self, key: str, page: bytes) -> None:
+        """Store a page (a cache that cannot be written costs only time next time)."""
+        try:
+            self.put(self.page_name(key), page, b"")
         except OSError:
             return
 

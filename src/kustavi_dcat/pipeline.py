@@ -25,7 +25,8 @@ from kustavi_dcat.fastvalidate import validate_fast
 from kustavi_dcat.loader import load
 from kustavi_dcat.mapping import Mapped, build
 from kustavi_dcat.namespaces import DCAT, RDF
-from kustavi_dcat.page import render_pages
+from kustavi_dcat.page import render_pages, stale_pages
+from kustavi_dcat.page.records import record_pages
 from kustavi_dcat.publish import recover, write_atomically
 from kustavi_dcat.serialise import Writers, serialise_all
 from kustavi_dcat.triples import Triples
@@ -123,11 +124,12 @@ def _publish_units(source_dir: Path, out_dir: Path, step: Callable[[str], None],
         done = assemble(source_dir, cache, step, jobs)
         if not done.report.conforms:
             raise CatalogInvalid(done.report)
-        pages = render_pages(done.source, template_dir)
+        pages, kept = record_pages(done.source, done.units, cache, template_dir, jobs)
         step("write")
-        written = write_atomically(out_dir, {**done.writers, **pages, **vocabulary.files()})
+        files = {**done.writers, **pages, **vocabulary.files()}
+        written = write_atomically(out_dir, files, remove=stale_pages(out_dir, files))
         if why is None and cache_dir is not None:
-            cache.prune(done.used)
+            cache.prune(done.used | kept)
     step("done")
     counts = Counts(done.catalogs, done.datasets, done.services, done.triples)
     return PublishReport(written, counts, done.report, records=done.records, reused=done.reused, notes=notes)
@@ -154,7 +156,8 @@ def publish_whole(source_dir: Path, out_dir: Path, step: Callable[[str], None], 
         files = writers.files() if writers.background else serialise_all(writers.data)
         pages = render_pages(source, template_dir)
     step("write")
-    written = write_atomically(out_dir, {**files, **pages, **vocabulary.files()})
+    everything = {**files, **pages, **vocabulary.files()}
+    written = write_atomically(out_dir, everything, remove=stale_pages(out_dir, everything))
     step("done")
     return PublishReport(written, Counts.of(mapped.triples), report, whole_graph=reason or "pyshacl")
 

@@ -11,6 +11,7 @@ import base64
 import datetime as dt
 import types
 from array import array
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from functools import cache
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
@@ -132,47 +133,70 @@ def record(value: object) -> Plain:
 
 def record_of(kind: type[T], value: Plain) -> T:
     """``record`` read back as ``kind``, every field checked against its annotation."""
-    return _typed(kind, value)  # type: ignore[no-any-return]
+    of: Any = kind
+    read: Callable[[Plain], T] = _reader(of)
+    return read(value)
+
+
+Reader = Callable[[Plain], Any]
 
 
 @cache
-def _hints(kind: type) -> dict[str, Any]:
-    return get_type_hints(kind)
-
-
-def _typed(kind: Any, value: Plain) -> Any:
+def _reader(kind: Any) -> Reader:
+    """A reader for ``kind``, worked out once per type: a national catalogue's pages read tens of thousands
+    of records, and asking ``typing`` about every field of every one of them cost more than the rest."""
     origin = get_origin(kind)
     if origin in (Union, types.UnionType):
-        return _optional(kind, value)
+        return _optional(kind)
     if origin is tuple:
-        return _tuple(kind, value)
-    reader = _SCALARS.get(kind)
-    if reader is not None:
-        return reader(value)
+        return _tuple(kind)
+    scalar: Reader | None = _SCALARS.get(kind)
+    if scalar is not None:
+        return scalar
     if isinstance(kind, type) and is_dataclass(kind):
-        hints = _hints(kind)
-        if not isinstance(value, dict) or set(value) != {f.name for f in fields(kind)}:
-            raise ValueError(f"not a {kind.__name__}")
-        return kind(**{name: _typed(hints[name], v) for name, v in value.items()})
+        return _dataclass(kind)
     raise ValueError(f"cannot read {kind}")
 
 
-def _optional(kind: Any, value: Plain) -> Any:
+def _dataclass(kind: type) -> Reader:
+    hints = get_type_hints(kind)
+    names = frozenset(f.name for f in fields(kind))
+    readers: dict[str, Reader] = {}  # filled on first use (a record type may name itself)
+
+    def read(value: Plain) -> Any:
+        if not isinstance(value, dict) or value.keys() != names:
+            raise ValueError(f"not a {kind.__name__}")
+        if not readers:
+            readers.update((name, _reader(hints[name])) for name in names)
+        return kind(**{name: readers[name](v) for name, v in value.items()})
+    return read
+
+
+def _optional(kind: Any) -> Reader:
     options = [a for a in get_args(kind) if a is not type(None)]
-    if value is None and len(options) < len(get_args(kind)):
-        return None
-    if len(options) != 1:
-        raise ValueError(f"cannot read {kind}")
-    return _typed(options[0], value)
+    nullable = len(options) < len(get_args(kind))
+
+    def read(value: Plain) -> Any:
+        if value is None and nullable:
+            return None
+        if len(options) != 1:
+            raise ValueError(f"cannot read {kind}")
+        return _reader(options[0])(value)
+    return read
 
 
-def _tuple(kind: Any, value: Plain) -> tuple[Any, ...]:
-    if not isinstance(value, list):
-        raise ValueError("expected a list")
+def _tuple(kind: Any) -> Reader:
     args = get_args(kind)
-    if len(args) == 2 and args[1] is Ellipsis:
-        return tuple(_typed(args[0], v) for v in value)
-    return tuple(_typed(a, v) for a, v in zip(args, value, strict=True))
+    repeated = len(args) == 2 and args[1] is Ellipsis
+
+    def read(value: Plain) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            raise ValueError("expected a list")
+        if repeated:
+            each: Reader = _reader(args[0])
+            return tuple(each(v) for v in value)
+        return tuple(_reader(a)(v) for a, v in zip(args, value, strict=True))
+    return read
 
 
 def _boolean(value: Plain) -> bool:

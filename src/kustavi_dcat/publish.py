@@ -5,6 +5,8 @@ files 0644), flushed and fsynced; every existing target gets a hard-linked backu
 Only then is a *journal* written (``.kustavi-publish.journal``: which temporary file goes where, which
 backup puts back what) and synced, and the files are renamed into place; after the last rename the
 journal is removed, which is the moment the new output counts as published, and then the backups.
+A file the new output no longer has (``remove``) is switched the same way: backed up, named in the journal
+with a temporary file that never exists, and removed after the renames; undoing puts its backup back.
 
 A failure or an interrupt (SIGINT, SIGTERM) between two renames puts the backups back at once. A process
 killed outright (SIGKILL, a power cut) cannot: the next publish into the folder, before anything else,
@@ -24,7 +26,7 @@ import os
 import re
 import shutil
 import stat
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -44,19 +46,22 @@ Content = bytes | Callable[[BinaryIO], None]
 """A file's bytes, or a function that writes them to an open file (for files too large to hold)."""
 
 
-def write_atomically(out_dir: Path, files: Mapping[str, Content]) -> list[Path]:
-    """Write ``files`` (name -> content) into ``out_dir``; returns the paths written, in name order."""
+def write_atomically(out_dir: Path, files: Mapping[str, Content], remove: Collection[str] = ()) -> list[Path]:
+    """Write ``files`` (name -> content) into ``out_dir`` and remove the files named in ``remove`` (those
+    that exist), in the same switch; returns the paths written, in name order."""
     _make_folder(out_dir)
     with locked(out_dir):
         _recover(out_dir)
-        targets = [out_dir / name for name in sorted(files)]
+        gone = sorted(name for name in set(remove) - set(files) if (out_dir / name).is_file())
+        written = [out_dir / name for name in sorted(files)]
+        targets = written + [out_dir / name for name in gone]
         for target in targets:
             if target.exists() and not target.is_file():
                 raise OutputError(f"{target}: is not a regular file; move it away (nothing was written)")
         temps = [target.with_name(f".{target.name}.tmp-{os.getpid()}") for target in targets]
         backups = [target.with_name(f".{target.name}.bak-{os.getpid()}") for target in targets]
         kept = _prepare(out_dir, files, targets, temps, backups)
-        _swap(out_dir, temps, targets, [b if k else None for b, k in zip(backups, kept, strict=True)])
+        _swap(out_dir, temps[:len(written)], targets, [b if k else None for b, k in zip(backups, kept, strict=True)])
         try:
             _sync_dir(out_dir)
             _remove([out_dir / JOURNAL])  # the new output is published
@@ -65,7 +70,7 @@ def write_atomically(out_dir: Path, files: Mapping[str, Content]) -> list[Path]:
             raise
         _sync_dir(out_dir)
         _remove(backups)
-    return targets
+    return written
 
 
 def _make_folder(out_dir: Path) -> None:
@@ -82,9 +87,10 @@ def _prepare(out_dir: Path, files: Mapping[str, Content], targets: list[Path], t
     """Write the temporary files with their modes, keep backups and write the journal; returns which
     targets had a backup kept. Raises (leaving nothing behind) on a failure or a pending interrupt."""
     try:
-        modes = [_mode_of(target) for target in targets]
-        _write_all([(temp, files[target.name]) for temp, target in zip(temps, targets, strict=True)])
-        for temp, mode in zip(temps, modes, strict=True):
+        made = [(temp, target) for temp, target in zip(temps, targets, strict=True) if target.name in files]
+        modes = [_mode_of(target) for _, target in made]
+        _write_all([(temp, files[target.name]) for temp, target in made])
+        for (temp, _), mode in zip(made, modes, strict=True):
             os.chmod(temp, mode)
         kept = [target.exists() for target in targets]
         for target, backup, keep in zip(targets, backups, kept, strict=True):
@@ -194,11 +200,15 @@ def locked(out_dir: Path) -> Iterator[None]:
 
 
 def _swap(out_dir: Path, temps: list[Path], targets: list[Path], backups: list[Path | None]) -> None:
-    """Rename every temporary file onto its target; on a failure, undo the renames already done."""
+    """Rename every temporary file onto its target, then remove the targets after them (those without a
+    temporary file: their backup puts them back); on a failure, undo what was already done."""
     done: list[int] = []
     try:
-        for i, (temp, target) in enumerate(zip(temps, targets, strict=True)):
-            os.replace(temp, target)
+        for i, target in enumerate(targets):
+            if i < len(temps):
+                os.replace(temps[i], target)
+            else:
+                target.unlink()
             done.append(i)
     except BaseException as exc:  # a failed rename, or an interrupt between two: undo, then say why
         for i in reversed(done):

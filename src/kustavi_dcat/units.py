@@ -38,7 +38,7 @@ from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 from typing import BinaryIO, cast
@@ -171,8 +171,8 @@ def _stored_unit(found: tuple[bytes, int] | None, key: str) -> Unit | None:
     return unit if unit.key == key and unit.blob_size == found[1] else None
 
 
-def _resource(unit: Unit) -> Resource:
-    """The unit's record (decoded when the pages are made, as every publish makes them)."""
+def resource_of(unit: Unit) -> Resource:
+    """The unit's record (decoded where the pages need it)."""
     return plain.record_of(Resource, loads(unit.record.encode("utf-8")))
 
 
@@ -391,7 +391,8 @@ class Assembled:
     records: int
     reused: int
     source: Source
-    """Every record, as ``loader.load`` gives them (the pages are made from it)."""
+    """``catalog.yaml``'s records, without the resources (``units`` has them, for the pages)."""
+    units: list[Unit] = field(default_factory=list)
 
 
 def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], jobs: int | None) -> Assembled:
@@ -445,7 +446,8 @@ def assemble(source_dir: Path, cache: RecordCache, step: Callable[[str], None], 
         cache=cache,
         records=len(units),
         reused=cache.hits,
-        source=replace(source, resources=tuple(_resource(u) for u in units)),
+        source=source,
+        units=units,
     )
 
 
@@ -559,13 +561,13 @@ def _make_all(items: list[tuple[str, bytes, str]], jobs: int | None) -> list[byt
         futures = [pool.submit(make_units, items[i:i + size]) for i in range(0, len(items), size)]
         made = [data for future in futures for data in future.result()]
     except BrokenProcessPool as exc:
-        _stop(pool)
+        stop_pool(pool)
         interrupts.check()  # the workers died of the SIGTERM sent to the whole process group: say that
         raise WorkerStopped("a worker process stopped before finishing its records (was the system out of "
                             "memory?); nothing was written. Publish again; with --verbose the stages show "
                             "how far it got") from exc
     except BaseException:  # an interrupt, or a worker's exception: stop the others now, not after the queue
-        _stop(pool)
+        stop_pool(pool)
         raise
     pool.shutdown()
     return made
@@ -576,7 +578,7 @@ def make_units(items: list[tuple[str, bytes, str]]) -> list[bytes]:
     return [make_unit(item) for item in items]
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
+def stop_pool(pool: ProcessPoolExecutor) -> None:
     """End a pool at once: every worker killed, then the pool shut down (its manager thread marks the
     queued work failed; cancelling it ourselves races with that thread) and every worker reaped. An
     interrupted publish neither waits for the rest of the records nor leaves a worker behind."""

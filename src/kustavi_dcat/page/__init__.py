@@ -12,6 +12,9 @@ a text in it. On such a page a text the source gives only in Finnish is shown in
 Every resource, data set, section and cross-reference has an ``id`` equal to its IRI relative to the
 catalogue's base IRI (``dataset/varhaiskasvatus``), so ``index.html#dataset/varhaiskasvatus`` lands on
 it: a server answers a browser asking for that IRI with a redirect to there.
+
+A catalogue of more than ``SINGLE_PAGE_MAX_RESOURCES`` information resources gets a front page and a page
+per section instead (``split.py``; ``page-anchors.json`` then says which page holds an anchor).
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ from pathlib import Path
 from kustavi_dcat.errors import KustaviError
 from kustavi_dcat.models import Source
 from kustavi_dcat.page.schemaorg import catalog_jsonld
+from kustavi_dcat.page.split import ANCHORS_FILE, SINGLE_PAGE_MAX_RESOURCES, is_split, split_pages, stale_pages
 from kustavi_dcat.page.view import PAGE_FILES, TemplateProblem, environment, page_languages, render_page, script_json
 
-__all__ = ["PAGE_FILES", "TemplateError", "page_languages", "render_pages"]
+__all__ = ["ANCHORS_FILE", "PAGE_FILES", "SINGLE_PAGE_MAX_RESOURCES", "TemplateError", "is_split", "page_languages",
+           "render_pages", "stale_pages"]
 
 
 class TemplateError(KustaviError):
@@ -34,6 +39,8 @@ def render_pages(source: Source, template_dir: Path | None = None) -> dict[str, 
     """File name -> bytes of every language page of ``source`` (the same bytes for the same source)."""
     try:
         env = environment(template_dir)
+        if is_split(len(source.resources)):
+            return split_pages(env, source)
         jsonld = script_json(catalog_jsonld(source))
         return {PAGE_FILES[lang]: render_page(env, source, lang, jsonld) for lang in page_languages(source)}
     except TemplateProblem as exc:

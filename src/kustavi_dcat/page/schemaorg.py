@@ -25,8 +25,9 @@ from kustavi_dcat.namespaces import SKOS
 Json = dict[str, Any]
 
 
-def catalog_jsonld(source: Source) -> Json:
-    """The top catalogue with every information resource and data set, in the catalogue's order."""
+def catalog_jsonld(source: Source, datasets: list[Json] | None = None) -> Json:
+    """The top catalogue with every information resource and data set, in the catalogue's order (or with
+    ``datasets`` instead: a large catalogue's front page names its resources by ``@id`` only)."""
     iris = Iris(source.catalog.base_iri)
     catalog = source.catalog
     node: Json = {
@@ -40,7 +41,8 @@ def catalog_jsonld(source: Source) -> Json:
         "inLanguage": list(catalog.languages),
         "publisher": organisation(iris, source.publisher),
         "spatialCoverage": places(source),
-        "dataset": [d for r in source.resources for d in resource_datasets(source, iris, r)],
+        "dataset": datasets if datasets is not None else [
+            d for r in source.resources for d in resource_datasets(source, iris, r)],
     }
     return node
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from kustavi_dcat.iris import Iris
-from kustavi_dcat.models import DataSet, LangText, Source
+from kustavi_dcat.models import DataSet, LangText, Source, System
 from kustavi_dcat.page.labels import LABELS, LANGUAGE_NAMES
 from kustavi_dcat.page.schemaorg import access_right_label, catalog_jsonld
 
@@ -58,37 +58,47 @@ def environment(template_dir: Path | None) -> jinja2.Environment:
 def render_page(env: jinja2.Environment, source: Source, lang: str, jsonld: Markup | None = None) -> bytes:
     """One language's page, as UTF-8 bytes; ``jsonld`` is ``script_json(catalog_jsonld(source))``, made once
     for all the languages when given (it is the same on every page)."""
+    embedded = jsonld if jsonld is not None else script_json(catalog_jsonld(source))
+    return render_template(env, ENTRY_TEMPLATE, Page(source, lang), embedded)
+
+
+def render_template(env: jinja2.Environment, name: str, page: Page, jsonld: Markup) -> bytes:
+    """``name`` rendered for ``page``, as UTF-8 bytes; a template's problem as ``TemplateProblem``."""
     try:
-        template = env.get_template(ENTRY_TEMPLATE)
-        embedded = jsonld if jsonld is not None else script_json(catalog_jsonld(source))
-        text = template.render(Page(source, lang).context(embedded))
+        text = env.get_template(name).render(page.context(jsonld))
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from exc
     except jinja2.TemplateNotFound as exc:
         raise TemplateProblem(f"template {exc.name} not found") from exc
     except jinja2.TemplateError as exc:  # e.g. an undefined name in a steward's template
-        raise TemplateProblem(f"{ENTRY_TEMPLATE} ({lang}): {exc}") from exc
+        raise TemplateProblem(f"{name} ({page.lang}): {exc}") from exc
     return text.encode("utf-8")
 
 
 @dataclass(frozen=True)
 class Page:
-    """One language's view of the source."""
+    """One language's view of the source (on a large catalogue's section page: the section's resources)."""
 
     source: Source
     lang: str
+    files: dict[str, str] = field(default_factory=lambda: PAGE_FILES)
+    """This page's file in each language (its language switch and alternates)."""
+    systems: dict[str, System] | None = None
+    """Every system the resources shown name, by id (None: those the source's resources define)."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """What a template of a large catalogue's pages needs besides (``split.py``)."""
 
     def context(self, jsonld: Markup) -> dict[str, Any]:
         iris = Iris(self.source.catalog.base_iri)
-        systems = {s.id: s for _, s in self.source.systems()}
+        systems = self.systems if self.systems is not None else {s.id: s for _, s in self.source.systems()}
         return {
             "source": self.source, "catalog": self.source.catalog, "lang": self.lang,
-            "languages": [(lang, PAGE_FILES[lang], LANGUAGE_NAMES[lang]) for lang in page_languages(self.source)],
+            "languages": [(lang, self.files[lang], LANGUAGE_NAMES[lang]) for lang in page_languages(self.source)],
             "rdf_links": RDF_LINKS, "iris": iris,
             "t": self.text, "plain": self.plain, "label": self.label, "anchor": self.anchor,
             "system": systems.get, "access_label": self.access_label, "basis": self.source.access_basis,
             "dataset_name": self.dataset_name,
-            "jsonld": jsonld,
+            "jsonld": jsonld, **self.extra,
         }
 
     def text(self, value: LangText | None) -> Markup:
