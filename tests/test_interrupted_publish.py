@@ -358,3 +358,28 @@ def test_concurrent_publishes_into_one_folder_leave_one_whole_output(
         assert code == 0, err
     assert _files(out) in (new, theirs)
     assert old not in (new, theirs)
+
+
+def _big_result(n: int) -> bytes:
+    return b"x" * n
+
+
+@pytest.mark.slow
+def test_stopping_the_pool_while_a_worker_sends_its_result_does_not_hang() -> None:
+    """A worker killed halfway through sending a result (larger than the pipe) left half a message that
+    the pool's manager thread waited on forever, and the stop that joins it never returned."""
+    import multiprocessing
+    import threading
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    from kustavi_dcat import units
+
+    pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"))
+    for _ in range(4):
+        pool.submit(_big_result, 100_000_000)
+    time.sleep(0.5)  # the workers are sending their results now
+    stopper = threading.Thread(target=units.stop_pool, args=(pool,), daemon=True)
+    stopper.start()
+    stopper.join(30)
+    assert not stopper.is_alive(), "stopping the pool hung"

@@ -34,14 +34,14 @@ import multiprocessing
 import os
 from array import array
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import Any, BinaryIO, cast
 
 from rdflib import URIRef
 from rdflib.term import Node
@@ -578,14 +578,30 @@ def make_units(items: list[tuple[str, bytes, str]]) -> list[bytes]:
     return [make_unit(item) for item in items]
 
 
+@contextmanager
+def _no_result_half_sent(pool: ProcessPoolExecutor) -> Iterator[None]:
+    """Hold the lock a worker takes to send a result while the workers are killed: a worker killed halfway
+    through a result leaves half a message in the pipe, the pool's manager thread waits for the rest
+    forever, and so would the shutdown that joins it (the publish would never exit). Waits at most 5 s
+    for a result being sent (it is read meanwhile); past that, kills anyway."""
+    lock: Any = getattr(getattr(pool, "_result_queue", None), "_wlock", None)
+    held = bool(lock is not None and lock.acquire(timeout=5))
+    try:
+        yield
+    finally:
+        if held:
+            lock.release()
+
+
 def stop_pool(pool: ProcessPoolExecutor) -> None:
     """End a pool at once: every worker killed, then the pool shut down (its manager thread marks the
     queued work failed; cancelling it ourselves races with that thread) and every worker reaped. An
     interrupted publish neither waits for the rest of the records nor leaves a worker behind."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
-    for process in processes:
-        if process.is_alive():
-            process.kill()
+    with _no_result_half_sent(pool):
+        for process in processes:
+            if process.is_alive():
+                process.kill()
     with suppress(RuntimeError):  # its manager thread never started (e.g. out of memory): nothing to stop
         pool.shutdown(wait=True)
     for process in processes:
