@@ -20,9 +20,8 @@ from click.testing import CliRunner
 from kustavi_dcat import pipeline
 from kustavi_dcat.cache import HEAD_AT, SECRET, RecordCache, default_dir
 from kustavi_dcat.cli import main
+from tests.conftest import ROOT
 from tests.support.synth import write_tree
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture()

@@ -28,6 +28,7 @@ from rdflib.term import Node
 
 from kustavi_dcat.namespaces import DCAT, DCT, FOAF, RDF, S28, VCARD
 from kustavi_dcat.pipeline import publish
+from tests.conftest import ROOT
 
 
 def _import_parser() -> ModuleType:
@@ -42,7 +43,6 @@ def _import_parser() -> ModuleType:
 processors = _import_parser()
 ckan_logic = importlib.import_module("ckan.logic")
 
-ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://www.kustavi.fi/tietovarannot/"
 DEFAULT_LANGUAGE = "fi"
 

@@ -23,9 +23,8 @@ import pytest
 
 from kustavi_dcat import interrupts, pipeline, publish, units
 from kustavi_dcat.errors import EXIT_INTERRUPTED, EXIT_TERMINATED
+from tests.conftest import ROOT
 from tests.support.synth import write_tree
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture()

@@ -24,9 +24,8 @@ from kustavi_dcat import pipeline, publish, units
 from kustavi_dcat.cli import main
 from kustavi_dcat.errors import EXIT_INTERNAL
 from kustavi_dcat.mapping import resource_members
+from tests.conftest import ROOT
 from tests.support.synth import write_tree
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture()

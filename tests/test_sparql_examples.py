@@ -16,10 +16,10 @@ from rdflib.query import ResultRow
 
 from kustavi_dcat.namespaces import DCAT, DCT, RDF, S28
 from kustavi_dcat.pipeline import publish
+from tests.conftest import ROOT
 
 pyoxigraph = pytest.importorskip("pyoxigraph", reason="pyoxigraph is in the test extra: pip install -e '.[test]'")
 
-ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "queries"
 BASE = "https://www.kustavi.fi/tietovarannot/"
 

@@ -20,9 +20,9 @@ from kustavi_dcat import fastvalidate, pipeline, render, units
 from kustavi_dcat.errors import SourceError
 from kustavi_dcat.namespaces import DCAT, DCT, RDF
 from kustavi_dcat.triples import Triples
+from tests.conftest import ROOT
 from tests.support.synth import write_tree
 
-ROOT = Path(__file__).resolve().parent.parent
 SIZE = 80
 
 
