@@ -245,8 +245,9 @@ class Shape:
 
 
 @cache
-def _known_terms() -> dict[str, Node]:
-    """The terms the mapping writes, by IRI: the very objects it uses."""
+def known_terms() -> dict[str, Node]:
+    """The terms the mapping writes, by IRI: the very objects it uses, and the shapes' paths and classes
+    (``_same``); a reader that hands these objects out lets the checks find them by identity."""
     out: dict[str, Node] = {}
     for ns in (*ns_module.DEFINED, RDF, RDFS, XSD):
         for name in getattr(ns, "__annotations__", {}):
@@ -262,7 +263,7 @@ def _known_terms() -> dict[str, Node]:
 def _same(term: Node) -> Node:
     """The mapping's own object for a term the shapes name (a path, a class): a graph index then finds it
     by identity, where an equal but distinct rdflib term costs a Python-level comparison per lookup."""
-    return _known_terms().get(str(term), term) if isinstance(term, URIRef) else term
+    return known_terms().get(str(term), term) if isinstance(term, URIRef) else term
 
 
 class Compiler:
@@ -729,7 +730,9 @@ def _delegated_focus(index: Index, d: Delegated) -> bool:
     if d.twin is _suspicious_subject:  # some subject has such a value iff some value in the graph is one
         # Read each subject's own values, as pyshacl does: the ``pos`` index keys literals by rdflib's
         # equality, which ignores the case of a language tag, so "x"@FI hides behind another's "x"@fi.
-        return any(_suspicious_value(o) for by_p in index.spo.values() for objects in by_p.values() for o in objects)
+        # Each value object is read once (shared values are one object): kept apart by identity, not equality.
+        values = {id(o): o for by_p in index.spo.values() for objects in by_p.values() for o in objects}
+        return any(_suspicious_value(o) for o in values.values())
     if d.twin is not None:
         return any(d.twin(index, s) for s in index.spo)
     return bool(focus_nodes(index, d.targets))

@@ -188,13 +188,18 @@ def parse_triples(data: bytes, fmt: str) -> Triples:
 
 
 def _converted(data: bytes, fmt: str) -> Iterator[tuple[Node, Node, Node]]:
-    """The triples of ``data`` (no upper-case language tag) as rdflib terms."""
+    """The triples of ``data`` (no upper-case language tag) as rdflib terms; the project's own terms are its
+    very objects, so the compiled checks' lookups of properties and classes match by identity."""
+    from kustavi_dcat.fastvalidate import known_terms
+
+    known = known_terms()
     seen: dict[Any, Node] = {}  # a catalogue repeats its predicates, types and shared nodes: convert each once
 
     def term(value: Any) -> Node:
         found = seen.get(value)
         if found is None:
-            found = seen[value] = to_rdflib(value)
+            found = (isinstance(value, ox.NamedNode) and known.get(value.value)) or to_rdflib(value)
+            seen[value] = found
         return found
 
     for t in ox.parse(data, _OXIGRAPH[fmt]):
