@@ -40,8 +40,12 @@ from kustavi_dcat.namespaces import RDF, RDFS, XSD
 from kustavi_dcat.triples import Triples
 from kustavi_dcat.validate import Report, Result
 
-PARALLEL_MIN_FOCUS = 4000
-"""Below this many (shape, focus node) checks one process is faster than starting a pool."""
+PARALLEL_MIN_FOCUS = 2_000_000
+"""Below this many (shape, focus node) checks one process is faster than starting a pool: the workers are
+forked, and every object a worker reads is copied into it (reference counts are written), so a pool pays
+only when each worker has seconds of checks. At 5,000 and 20,000 data sets (280,000 and 1.1 million
+checks) it was no faster on the project's 2-core machine, and a third slower when other work held the
+cores (benchmarks/serve.py, validate FILE)."""
 
 SHACL = "http://www.w3.org/ns/shacl#"
 SH = Namespace(SHACL)
