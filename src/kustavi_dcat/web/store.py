@@ -36,9 +36,10 @@ READY = "READY"
 _CHUNK = 1 << 20
 _NT = pyoxigraph.RdfFormat.N_TRIPLES
 _PART_BYTES = 24 * 1024 * 1024
-"""The target size of one part of a parallel load: small enough for Oxigraph's fast path and for memory
-(two parts in flight), large enough that the store does not end up in hundreds of small files."""
-_MAX_PARTS = 32
+"""The target size of one part of a parallel load (smaller parts load faster per triple)."""
+_MAX_PARTS = 8
+"""Each part adds its own files to the store, which is opened read-only and never compacted: at 100,000
+data sets, 21 parts left 28 files and 8 parts 16, and lookups in the latter took a quarter less time."""
 _ONE_PART_BYTES = 1024 * 1024
 """A file smaller than this is loaded in one part: splitting it would cost more than it saves."""
 
