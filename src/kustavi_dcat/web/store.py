@@ -99,7 +99,7 @@ def _build(folder: Path, source: Callable[[], IO[bytes]]) -> int:
     store = pyoxigraph.Store(str(folder))
     with source() as stream:
         if not _load_in_parts(store, stream):
-            store.clear()  # a file with blank nodes: start again and load it whole
+            store.clear()  # small, not a file, or with blank nodes: (start again and) load it whole
             stream.seek(0)
             store.bulk_load(input=stream, format=_NT)
     store.flush()
@@ -110,7 +110,8 @@ def _build(folder: Path, source: Callable[[], IO[bytes]]) -> int:
 
 
 def _load_in_parts(store: Any, stream: IO[bytes]) -> bool:
-    """Load the N-Triples of ``stream`` in parts side by side; False (store half loaded) if it has blank nodes.
+    """Load the N-Triples of ``stream`` in parts side by side; False if it must be loaded whole instead (a
+    small file or not a file: nothing loaded; blank nodes: some parts may be loaded).
 
     A syntax error is raised as the parser reports it for the whole file, with its real line numbers.
     """
