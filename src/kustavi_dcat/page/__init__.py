@@ -25,11 +25,19 @@ from pathlib import Path
 from kustavi_dcat.errors import KustaviError
 from kustavi_dcat.models import Source, in_page_order
 from kustavi_dcat.page.schemaorg import catalog_jsonld
-from kustavi_dcat.page.split import ANCHORS_FILE, SINGLE_PAGE_MAX_RESOURCES, is_split, split_pages, stale_pages
+from kustavi_dcat.page.split import (
+    ANCHORS_FILE,
+    SECTION_FILE,
+    SINGLE_PAGE_MAX_RESOURCES,
+    in_language,
+    is_split,
+    split_pages,
+    stale_pages,
+)
 from kustavi_dcat.page.view import PAGE_FILES, TemplateProblem, environment, page_languages, render_page, script_json
 
-__all__ = ["ANCHORS_FILE", "PAGE_FILES", "SINGLE_PAGE_MAX_RESOURCES", "TemplateError", "is_split", "page_languages",
-           "render_pages", "stale_pages"]
+__all__ = ["ANCHORS_FILE", "PAGE_FILES", "SECTION_FILE", "SINGLE_PAGE_MAX_RESOURCES", "TemplateError", "in_language",
+           "is_split", "page_languages", "render_pages", "stale_pages"]
 
 
 class TemplateError(KustaviError):
