@@ -219,3 +219,23 @@ def test_an_anchor_map_that_is_not_publishs_stops_the_start(split_out: Path, tmp
     (out / ANCHORS_FILE).write_text('{"anchors": {"dataset/x": "../../etc/passwd"}}')
     with pytest.raises(OutputError, match="anchor map"):
         create_app(out)
+
+
+def test_a_thousand_section_pages_are_held_open_under_a_low_descriptor_limit(bare: Path, tmp_path: Path) -> None:
+    """A national catalogue has about 1,200 section pages, all held open: a server started with the common
+    soft limit of 1,024 (here 256) raises it as far as the hard limit allows instead of failing."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "output"
+    shutil.copytree(bare, out)
+    for n in range(1000):
+        (out / f"section-s{n}.html").write_text("<!DOCTYPE html>\n")
+    code = ("import resource, sys; from pathlib import Path; from kustavi_dcat.web.files import Published\n"
+            "soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+            "resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))\n"
+            "published = Published.open(Path(sys.argv[1]))\n"
+            "print(len(published.sections), resource.getrlimit(resource.RLIMIT_NOFILE)[0] > 1000)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1000", "True"]

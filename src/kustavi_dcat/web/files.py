@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import json
 import os
+import resource
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -135,8 +136,9 @@ class Published:
         pages = {lang: _hold(out_dir / name, root, HTML) for lang, name in PAGES.items() if (out_dir / name).is_file()}
         vocabulary = {name: _hold(out_dir / name, root, fmt) for name, fmt in VOCABULARY.items()
                       if (out_dir / name).is_file()}
-        sections = {path.name: _hold(path, root, HTML) for path in sorted(out_dir.iterdir())
-                    if SECTION_FILE.fullmatch(path.name) and path.is_file()}
+        names = sorted(p.name for p in out_dir.iterdir() if SECTION_FILE.fullmatch(p.name) and p.is_file())
+        _room_for(len(names))
+        sections = {name: _hold(out_dir / name, root, HTML) for name in names}
         return cls(files, pages, vocabulary, sections, _anchors(out_dir / ANCHORS_FILE))
 
     def close(self) -> None:
@@ -158,3 +160,17 @@ def _anchors(path: Path) -> dict[str, str]:
                                                 for k, v in anchors.items()):
         raise OutputError(f"{path}: not the anchor map publish writes; run `kustavi-dcat publish` again")
     return anchors
+
+
+HEADROOM = 4096
+"""Descriptors kept free beside the held pages: connections (up to 1,000), the store's files, workers."""
+
+
+def _room_for(held: int) -> None:
+    """Raise the soft limit on open files towards the hard one when a large catalogue's section pages
+    (three per section: 1,200 at national scale) would leave too few descriptors for connections and the
+    store. Past the hard limit, opening a page fails with "Too many open files" (exit 4)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = held + HEADROOM
+    if soft != resource.RLIM_INFINITY and soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want if hard == resource.RLIM_INFINITY else min(want, hard), hard))
