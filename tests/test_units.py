@@ -16,9 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import URIRef
 
-from kustavi_dcat import fastvalidate, pipeline, render, units
+from kustavi_dcat import fastvalidate, pipeline, render
 from kustavi_dcat.errors import SourceError
 from kustavi_dcat.namespaces import DCAT, DCT, RDF
+from kustavi_dcat.records import pool
+from kustavi_dcat.records.unit import SourceFile
 from kustavi_dcat.triples import Triples
 from tests.conftest import ROOT
 from tests.support.synth import write_tree
@@ -86,15 +88,15 @@ def test_deliberate_violations_are_found_alike(broken: Path, tmp_path: Path) -> 
 def test_worker_processes_give_the_same_bytes(synthetic: Path, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     one = pipeline.publish(synthetic, tmp_path / "one", jobs=1)
-    monkeypatch.setattr(units, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(pool, "PARALLEL_MIN_FILES", 1)
     made: list[int] = []
-    original = units._make_all
+    original = pool.make_all
 
-    def spy(items: list[tuple[str, bytes, str]], jobs: int | None) -> list[bytes]:
-        made.append(len(items))
-        return original(items, jobs)
+    def spy(files: list[SourceFile], jobs: int | None) -> list[bytes]:
+        made.append(len(files))
+        return original(files, jobs)
 
-    monkeypatch.setattr(units, "_make_all", spy)
+    monkeypatch.setattr(pool, "make_all", spy)
     two = pipeline.publish(synthetic, tmp_path / "two", jobs=2)
     assert made == [len(list((synthetic / "resources").iterdir()))]
     assert _files(tmp_path / "one") == _files(tmp_path / "two")
