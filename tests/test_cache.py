@@ -224,6 +224,6 @@ def test_json_ld_written_in_a_second_process_has_the_same_bytes(tree: Path, tmp_
         started.append(self.pending is not None)
 
     monkeypatch.setattr(serialise.Writers, "__init__", spy)
-    pipeline.publish_whole(tree, tmp_path / "forked", lambda stage: None, fast=True, jobs=1)
+    pipeline.publish_whole(tree, tmp_path / "forked", lambda stage: None, fast=True, jobs=1, reason="compared")
     assert started == [True]
     assert _files(tmp_path / "forked") == _files(tmp_path / "here")

@@ -33,7 +33,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def _whole(source: Path, out: Path, *, fast: bool = False) -> pipeline.PublishReport:
-    return pipeline.publish_whole(source, out, lambda stage: None, fast=fast, jobs=1)
+    return pipeline.publish_whole(source, out, lambda stage: None, fast=fast, jobs=1, reason="compared")
 
 
 def _report_or_refusal(source: Path, out: Path, **options: object) -> object:

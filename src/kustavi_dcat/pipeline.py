@@ -32,7 +32,7 @@ from kustavi_dcat.page.records import record_pages
 from kustavi_dcat.publish import recover, write_atomically
 from kustavi_dcat.records import catalogue, pool, source_folder
 from kustavi_dcat.records import files as catalogue_files
-from kustavi_dcat.records.handover import WholeGraph
+from kustavi_dcat.records.handover import HandOver
 from kustavi_dcat.serialise import Writers, serialise_all
 from kustavi_dcat.triples import Triples
 from kustavi_dcat.validate import Report, validate_graph
@@ -97,24 +97,32 @@ def publish(source_dir: Path, out_dir: Path, progress: Callable[[str], None] | N
     with the compiled shapes and rendered on its own, on up to ``jobs`` processes, and kept in the record
     cache in ``cache_dir``, or in a temporary folder without one), falling back to the whole graph where it
     must; ``fast=False`` runs the whole-graph path with pyshacl itself. The files and the report are the
-    same either way. The description pages (``page.render_pages``, from ``template_dir`` when given) are
-    written with the catalogue files, in the same atomic set.
+    same either way; the report says which path ran (``PublishReport.whole_graph``). The description pages
+    (``page.render_pages``, from ``template_dir`` when given) are written with the catalogue files, in the
+    same atomic set.
     """
     step = _once(progress or _silent)
     recover(Path(out_dir))  # a publish killed midway left the folder half switched: all old again first
     with without_cycle_collection():
-        if fast:
-            try:
-                return publish_records(source_dir, out_dir, step, jobs, cache_dir, template_dir)
-            except WholeGraph as exc:
-                return publish_whole(source_dir, out_dir, step, fast=True, jobs=jobs, reason=str(exc),
-                                     template_dir=template_dir)
-        return publish_whole(source_dir, out_dir, step, fast=False, jobs=jobs, template_dir=template_dir)
+        if not fast:
+            return publish_whole(source_dir, out_dir, step, fast=False, jobs=jobs, reason=ENGINE_PYSHACL,
+                                 template_dir=template_dir)
+        try:
+            return publish_records(source_dir, out_dir, step, jobs, cache_dir, template_dir)
+        except HandOver as handover:
+            # The one place the path is decided: the record path cannot be sure of the whole graph's
+            # report and bytes for this source (``handover.Reason`` names why), so the whole graph runs.
+            return publish_whole(source_dir, out_dir, step, fast=True, jobs=jobs, reason=str(handover),
+                                 template_dir=template_dir)
+
+
+ENGINE_PYSHACL = "pyshacl"
+"""``PublishReport.whole_graph`` when the whole graph ran because pyshacl was asked for (``fast=False``)."""
 
 
 def publish_records(source_dir: Path, out_dir: Path, step: Callable[[str], None], jobs: int | None,
                     cache_dir: Path | None, template_dir: Path | None) -> PublishReport:
-    """The record-by-record path (``records``); raises ``WholeGraph`` where it cannot be sure to give what
+    """The record-by-record path (``records``); raises ``HandOver`` where it cannot be sure to give what
     the whole graph gives, before anything is written."""
     step("load")
     notes: list[str] = []
@@ -158,11 +166,11 @@ def _record_cache(source_dir: Path, cache_dir: Path | None, stack: ExitStack, no
 
 
 def publish_whole(source_dir: Path, out_dir: Path, step: Callable[[str], None], *, fast: bool, jobs: int | None,
-                  reason: str | None = None, template_dir: Path | None = None) -> PublishReport:
+                  reason: str, template_dir: Path | None = None) -> PublishReport:
     """The whole-graph path: every record loaded and mapped into one graph, validated, serialised.
 
     ``fast`` validates with the compiled shapes over the whole graph (on ``jobs`` processes), otherwise
-    pyshacl runs. ``reason`` says why the record-by-record path handed over (kept in the report).
+    pyshacl runs. ``reason`` says why this path runs (kept in the report: ``publish -v`` shows it).
     """
     step("load")
     source = load(source_dir)
@@ -181,7 +189,7 @@ def publish_whole(source_dir: Path, out_dir: Path, step: Callable[[str], None], 
     everything = {**files, **pages, **vocabulary.files()}
     written = write_atomically(out_dir, everything, remove=stale_pages(out_dir, everything))
     step("done")
-    return PublishReport(written, Counts.of(mapped.triples), report, whole_graph=reason or "pyshacl")
+    return PublishReport(written, Counts.of(mapped.triples), report, whole_graph=reason)
 
 
 TEMPORARY_PREFIX = "kustavi-dcat-"

@@ -15,9 +15,9 @@ the modules, in the order it uses them:
 * ``catalogue``: the cross-record checks, the catalogue-level nodes, their validation and the records'
   deferred results confirmed (``Level``, kept in the cache), and the validation report;
 * ``files``: the four catalogue files, each streamed from the records' blocks and the catalogue level's;
-* ``handover``: ``WholeGraph``, raised where this path hands a source over to the whole-graph path.
+* ``handover``: why this path hands a source over to the whole-graph path (``Reason``, ``HandOver``).
 
 The results and bytes are those of the whole-graph path (``pipeline.publish_whole``), which runs instead
-wherever this one cannot be sure of that (``WholeGraph`` says why). ``tests/test_units.py``
+wherever this one cannot be sure of that (``handover.Reason`` names each case). ``tests/test_units.py``
 checks the two paths agree.
 """

@@ -26,7 +26,7 @@ from kustavi_dcat.mapping import catalogue
 from kustavi_dcat.mapping.context import Context
 from kustavi_dcat.models import Source
 from kustavi_dcat.namespaces import RDF, RDFS
-from kustavi_dcat.records.handover import WholeGraph
+from kustavi_dcat.records.handover import HandOver, Reason
 from kustavi_dcat.records.source_folder import SourceFolder
 from kustavi_dcat.records.unit import DECODE_ERRORS, SharedCopy, Unit, identifiers, shared_triples
 from kustavi_dcat.records.worker import has_own_message, pairs_of
@@ -95,7 +95,7 @@ def stored_level(data: bytes | None) -> Level | None:
 
 def level_for(folder: SourceFolder, units: list[Unit], cache: RecordCache) -> FoundLevel:
     """The catalogue level: from the cache when every record's public digest is as it was, else made
-    (``make_level``) after the cross-record identifier checks. Raises ``WholeGraph``."""
+    (``make_level``) after the cross-record identifier checks. Raises ``HandOver``."""
     key = cache.catalogue_key([u.public for u in units])
     level = stored_level(cache.get_catalogue(key))
     if level is None:  # (a stored level passed these checks on the same identifiers)
@@ -114,11 +114,11 @@ def check_identifiers(folder: SourceFolder, units: list[Unit]) -> None:
         defined += own_defined
         referred += own_referred
     if loader.cross_check(defined, referred):
-        raise WholeGraph("identifiers do not resolve")
+        raise HandOver(Reason.UNRESOLVED_IDENTIFIERS)
 
 
 def make_level(source: Source, units: list[Unit]) -> Level:
-    """Map, merge, check and render the catalogue-level nodes; raises ``WholeGraph``."""
+    """Map, merge, check and render the catalogue-level nodes; raises ``HandOver``."""
     ctx = Context(source)
     owner = owners(units)
     graph = catalogue_graph(ctx, units, owner)
@@ -129,7 +129,7 @@ def make_level(source: Source, units: list[Unit]) -> Level:
             linked.setdefault(p, set()).update(objects)
     results = catalogue_results(graph, owner, ctx, linked)
     if results is None:
-        raise WholeGraph("pyshacl must validate the catalogue-level nodes")
+        raise HandOver(Reason.PYSHACL_CATALOGUE)
     subjects = cast(list[URIRef], list(graph.spo))
     with render.caches_of_at_least(2 * len(owner)):  # member lists repeat every dataset's IRI
         blocks = [render.render(s, pairs_of(graph, s)) for s in subjects]
@@ -155,12 +155,12 @@ def owners(units: list[Unit]) -> Owners:
                 known = classes[types] = tuple(URIRef(t) for t in types)
             owner[node] = known
     if len(owner) != sum(len(u.subjects) for u in units):
-        raise WholeGraph("a node is minted by two records")
+        raise HandOver(Reason.TWO_OWNERS)
     return owner
 
 
 def catalogue_graph(ctx: Context, units: list[Unit], owner: Owners) -> Triples:
-    """The catalogue-level nodes and every shared node the records link to, merged. Raises ``WholeGraph``
+    """The catalogue-level nodes and every shared node the records link to, merged. Raises ``HandOver``
     where a record's node is described elsewhere or copies of a shared node differ: the records' own
     validation could then differ from the whole graph's."""
     by_section: dict[str, list[URIRef]] = {s.id: [] for s in ctx.source.sections}
@@ -174,10 +174,10 @@ def catalogue_graph(ctx: Context, units: list[Unit], owner: Owners) -> Triples:
     graph = ctx.graph
     described = next((node for node in graph.spo if node in owner), None)
     if described is not None:
-        raise WholeGraph(f"{described} is a record's node and is described by another record or the catalogue")
+        raise HandOver(Reason.DESCRIBED_ELSEWHERE, str(described))
     differ = differ or next((c.subject for c in first.values() if _triples_of(graph, c.subject) != c.triples), None)
     if differ is not None:
-        raise WholeGraph(f"records or the catalogue describe {differ} differently")
+        raise HandOver(Reason.SHARED_NODE_DIFFERS, differ)
     return graph
 
 
@@ -215,7 +215,7 @@ def _triples_of(graph: Triples, subject: str) -> int:
 
 
 def check_consistent(units: list[Unit], graph: Triples, owner: Owners) -> None:
-    """Raises ``WholeGraph`` where the records' validation may differ from the whole graph's.
+    """Raises ``HandOver`` where the records' validation may differ from the whole graph's.
 
     A shape that targets the objects of a predicate must not find, through another record, a node owned
     by a record that did not see that link; and no node may state ``rdfs:subClassOf`` (records read class
@@ -225,9 +225,9 @@ def check_consistent(units: list[Unit], graph: Triples, owner: Owners) -> None:
         for objects in unit.objects_of.values():
             for o in objects:
                 if URIRef(o) in owner:
-                    raise WholeGraph(f"{unit.file} links to {o}, another record's node, where a shape targets it")
+                    raise HandOver(Reason.LINK_TO_TARGETED_NODE, unit.file, o)
     if RDFS.subClassOf in graph.pos:
-        raise WholeGraph("the catalogue states rdfs:subClassOf")
+        raise HandOver(Reason.SUBCLASS_IN_CATALOGUE)
 
 
 def catalogue_results(graph: Triples, owner: Owners, ctx: Context, linked: dict[str, set[str]]

@@ -30,7 +30,7 @@ MAX_WORKERS = 8
 
 def units_of_files(files: list[SourceFile], head: Source, cache: RecordCache, jobs: int | None) -> list[Unit]:
     """Each file's unit: its cache entry where there is one, made (on up to ``jobs`` processes) where not.
-    Raises ``WholeGraph`` for a record that cannot be published on its own (``unit.check_units``)."""
+    Raises ``HandOver`` for a record that cannot be published on its own (``unit.check_units``)."""
     units: list[Unit | None] = []
     todo: list[int] = []
     for i, item in enumerate(files):

@@ -9,7 +9,7 @@ from pathlib import Path
 from kustavi_dcat import loader
 from kustavi_dcat.cache import RecordCache
 from kustavi_dcat.models import Source
-from kustavi_dcat.records.handover import WholeGraph
+from kustavi_dcat.records.handover import HandOver, Reason
 from kustavi_dcat.records.unit import SourceFile
 from kustavi_dcat.yamlnodes import Mention
 
@@ -29,7 +29,7 @@ class SourceFolder:
 
 def read(source_dir: Path, cache: RecordCache) -> SourceFolder:
     """Read ``catalog.yaml`` and every resource file's bytes (and tell the cache ``catalog.yaml``'s bytes:
-    every key depends on them). Raises ``WholeGraph`` where the folder has problems: the whole-graph path
+    every key depends on them). Raises ``HandOver`` where the folder has problems: the whole-graph path
     reports them exactly as ``loader.load`` does."""
     root = Path(source_dir)
     paths, problems = loader.resource_files(root)
@@ -37,12 +37,12 @@ def read(source_dir: Path, cache: RecordCache) -> SourceFolder:
     catalog_data = loader.file_bytes(catalog_path, problems)
     read = loader.read_catalog(catalog_path, catalog_data)
     if problems or read.parse_problems or read.problems or not isinstance(read.record, dict):
-        raise WholeGraph("the source has problems")
+        raise HandOver(Reason.SOURCE_PROBLEMS)
     cache.catalog_bytes = catalog_data or b""
     files: list[SourceFile] = []
     for path in paths:
         data = loader.file_bytes(path, problems)
         if data is None:
-            raise WholeGraph("a record file cannot be read")
+            raise HandOver(Reason.UNREADABLE_FILE)
         files.append(SourceFile(str(path), data, cache.key(str(path), data)))
     return SourceFolder(Source(resources=(), **read.record), files, list(read.defined), list(read.referred))

@@ -18,7 +18,7 @@ from rdflib.term import Node
 from kustavi_dcat import plain
 from kustavi_dcat.cache import dumps, loads
 from kustavi_dcat.models import Origin, Resource
-from kustavi_dcat.records.handover import WholeGraph
+from kustavi_dcat.records.handover import HandOver, Reason, hand_over_of
 from kustavi_dcat.validate import Result
 from kustavi_dcat.yamlnodes import Mention
 
@@ -81,7 +81,7 @@ class Unit:
     results: list[RecordResult] = field(default_factory=list)
     objects_of: dict[str, list[str]] = field(default_factory=dict)
     """For predicates some shape targets the objects of: the objects this record links to and does not own."""
-    whole: str | None = None
+    whole: HandOver | None = None
     """Why this record cannot be checked or written on its own (None: it can)."""
     prefixes: tuple[str, ...] = ()
     triples: int = 0
@@ -102,8 +102,8 @@ class Unit:
 DECODE_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
 """What decoding a summary of the wrong shape raises (the cache's digest makes it all but impossible)."""
 
-FORMAT = 1
-"""The version of ``unit_bytes``'s layout."""
+FORMAT = 2
+"""The version of ``unit_bytes``'s layout (2: a hand-over reason by name)."""
 
 
 def unit_bytes(unit: Unit) -> bytes:
@@ -114,7 +114,7 @@ def unit_bytes(unit: Unit) -> bytes:
         "types": unit.types, "shared": unit.shared, "shared_triples": unit.shared_triples,
         "shared_origins": [[str(s), plain.origin(o)] for s, o in unit.shared_origins],
         "results": [[plain.result(r.result), r.unless] for r in unit.results],
-        "objects_of": unit.objects_of, "whole": unit.whole,
+        "objects_of": unit.objects_of, "whole": None if unit.whole is None else unit.whole.plain(),
         "prefixes": unit.prefixes, "triples": unit.triples,
         "order": [plain.numbers(a) for a in unit.order], "keys": unit.keys,
         "starts": [plain.numbers(a) for a in unit.starts], "public": unit.public, "blob_size": unit.blob_size,
@@ -137,7 +137,7 @@ def unit_of(data: bytes) -> Unit:
         results=[RecordResult(plain.result_of(r), None if u is None else Unless(plain.text(u[0]), plain.text(u[1])))
                  for r, u in d["results"]],
         objects_of={plain.text(p): plain.texts(o) for p, o in d["objects_of"].items()},
-        whole=plain.optional(d["whole"]), prefixes=tuple(plain.texts(d["prefixes"])),
+        whole=hand_over_of(d["whole"]), prefixes=tuple(plain.texts(d["prefixes"])),
         triples=plain.number(d["triples"]), order=[plain.numbers_of(a) for a in d["order"]],
         keys=[None if k is None else plain.texts(k) for k in d["keys"]],
         starts=[plain.numbers_of(a) for a in d["starts"]], public=plain.text(d["public"]),
@@ -177,12 +177,12 @@ def identifiers(unit: Unit) -> tuple[list[Mention], list[Mention]]:
 
 
 def check_units(units: list[Unit]) -> None:
-    """Raises ``WholeGraph`` for the first record that cannot be published on its own: one with a problem
+    """Raises ``HandOver`` for the first record that cannot be published on its own: one with a problem
     (the whole-graph path reports every problem as the loader does), or one whose nodes cannot be checked
     or written without the others' (``Unit.whole``)."""
     bad = next((u for u in units if not u.ok), None)
     if bad is not None:
-        raise WholeGraph(bad.whole or f"{bad.file} has problems")
+        raise bad.whole or HandOver(Reason.RECORD_PROBLEMS, bad.file)
     whole = next((u.whole for u in units if u.whole is not None), None)
     if whole is not None:
-        raise WholeGraph(whole)
+        raise whole

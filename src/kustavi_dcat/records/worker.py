@@ -7,7 +7,7 @@ This runs in worker processes (``pool``), or in the main process for a few files
 A record's nodes are validated with its own triples alone (``fastvalidate.LocalIndex``): a rule that needs
 another record's node raises ``Foreign``; the one such rule the shapes have, ``sh:class`` on a linked node,
 gives a result to confirm once every record's types are known (``Unless``). Whatever the record cannot
-be sure of on its own is its unit's reason for the whole graph (``Unit.whole``).
+be sure of on its own is its unit's hand-over reason (``Unit.whole``).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from kustavi_dcat.mapping import resource_members
 from kustavi_dcat.mapping.context import Context
 from kustavi_dcat.models import Origin, Source
 from kustavi_dcat.namespaces import RDF, RDFS
+from kustavi_dcat.records.handover import HandOver, Reason
 from kustavi_dcat.records.unit import RecordResult, SharedCopy, SourceFile, Unit, Unless, unit_bytes
 from kustavi_dcat.triples import Triples
 from kustavi_dcat.yamlnodes import Mention
@@ -119,7 +120,7 @@ def make_unit(item: SourceFile) -> bytes:
         state.cache.put(item.key, head, blob)
     except OSError as exc:
         unit.ok = False
-        unit.whole = f"the record cache cannot be written ({exc.strerror or exc})"
+        unit.whole = HandOver(Reason.CACHE_UNWRITABLE, str(exc.strerror or exc))
         return unit_bytes(unit)
     return head
 
@@ -130,7 +131,7 @@ def validate_owned(unit: Unit, graph: Triples, owned: set[Node], origins: Mappin
     state = current_job()
     plan = state.plan
     if RDFS.subClassOf in graph.pos:
-        unit.whole = "the record states rdfs:subClassOf"
+        unit.whole = HandOver(Reason.SUBCLASS_IN_RECORD)
         return
     index = fastvalidate.LocalIndex(graph)
     shapes = [s for s, _ in plan.compiled]
@@ -139,13 +140,13 @@ def validate_owned(unit: Unit, graph: Triples, owned: set[Node], origins: Mappin
     try:
         raw = fastvalidate.run_checks(index, shapes, work)
     except fastvalidate.Foreign as exc:
-        unit.whole = f"a rule reads {exc.node}, which another record or the catalogue describes"
+        unit.whole = HandOver(Reason.FOREIGN_NODE, str(exc.node))
         return
     unit.whole = _delegated_on(plan, index, owned)
     if unit.whole is not None:
         return
     if not all(has_own_message(r) for r in raw):
-        unit.whole = "a shape without its own message failed (pyshacl words those)"
+        unit.whole = HandOver(Reason.UNWORDED_SHAPE)
         return
     unit.results = [RecordResult(fastvalidate.to_result(r, state.texts, origins), unless_of(r)) for r in raw]
     for p in state.objects_of:
@@ -154,16 +155,16 @@ def validate_owned(unit: Unit, graph: Triples, owned: set[Node], origins: Mappin
             unit.objects_of[str(p)] = found
 
 
-def _delegated_on(plan: fastvalidate.Plan, index: fastvalidate.LocalIndex, owned: set[Node]) -> str | None:
+def _delegated_on(plan: fastvalidate.Plan, index: fastvalidate.LocalIndex, owned: set[Node]) -> HandOver | None:
     """Why pyshacl must validate some owned node (a shape the compiler delegates targets it), or None."""
     for d in plan.delegated:
         if d.targets is None:
-            return f"pyshacl must find the focus nodes of {d.node}"
+            return HandOver(Reason.PYSHACL_TARGETS, str(d.node))
         twin = d.twin
         hit = (any(twin(index, s) for s in owned) if twin is not None
                else bool(fastvalidate.focus_nodes(index, d.targets) & owned))
         if hit:
-            return f"pyshacl validates {d.node} on this record"
+            return HandOver(Reason.PYSHACL_ON_RECORD, str(d.node))
     return None
 
 
@@ -189,7 +190,7 @@ def _public(unit: Unit, defined: list[Mention], referred: list[Mention]) -> str:
     a description) leaves the catalogue level as it was. The identifiers it defines and refers to are in
     it (by kind, value and field), so the cross-record checks that passed for a stored level pass again."""
     seen = (unit.section, unit.members, unit.subjects, unit.types, [tuple(c) for c in unit.shared],
-            sorted(unit.objects_of.items()), unit.whole,
+            sorted(unit.objects_of.items()), None if unit.whole is None else unit.whole.plain(),
             [(str(s), o.file, o.line, o.column) for s, o in unit.shared_origins],
             [(m.kind, m.value, m.field) for m in defined], [(m.kind, m.value, m.field) for m in referred])
     return hashlib.blake2b(repr(seen).encode("utf-8"), digest_size=16).hexdigest()
@@ -238,7 +239,7 @@ def render_owned(unit: Unit, graph: Triples, owned: set[Node]) -> bytes:
         nodes = sorted(cast(set[URIRef], owned), key=render.FORMATS[0].key)
         blocks = [render.render(s, pairs_of(graph, s)) for s in nodes]
     except render.NotRenderable as exc:
-        unit.whole = f"a node cannot be written on its own ({exc})"
+        unit.whole = HandOver(Reason.NOT_RENDERABLE, str(exc))
         return b""
     unit.subjects = [b.subject for b in blocks]
     unit.types = [tuple(str(t) for t in graph.spo[URIRef(b.subject)].get(RDF.type, ())) for b in blocks]
