@@ -28,8 +28,7 @@ from kustavi_dcat.models import Source
 from kustavi_dcat.namespaces import RDF, RDFS
 from kustavi_dcat.records.handover import HandOver, Reason
 from kustavi_dcat.records.source_folder import SourceFolder
-from kustavi_dcat.records.unit import DECODE_ERRORS, SharedCopy, Unit, identifiers, shared_triples
-from kustavi_dcat.records.worker import has_own_message, pairs_of
+from kustavi_dcat.records.unit import DECODE_ERRORS, SharedCopy, Unit, has_own_message, identifiers, shared_triples
 from kustavi_dcat.triples import Triples
 from kustavi_dcat.validate import Report, Result
 
@@ -132,7 +131,7 @@ def make_level(source: Source, units: list[Unit]) -> Level:
         raise HandOver(Reason.PYSHACL_CATALOGUE)
     subjects = cast(list[URIRef], list(graph.spo))
     with render.caches_of_at_least(2 * len(owner)):  # member lists repeat every dataset's IRI
-        blocks = [render.render(s, pairs_of(graph, s)) for s in subjects]
+        blocks = [render.render(s, graph.pairs(s)) for s in subjects]
     return Level(
         results=results,
         blocks=blocks,

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from rdflib import URIRef
 from rdflib.term import Node
 
-from kustavi_dcat import plain
+from kustavi_dcat import fastvalidate, plain
 from kustavi_dcat.cache import dumps, loads
 from kustavi_dcat.models import Origin, Resource
 from kustavi_dcat.records.handover import HandOver, Reason, hand_over_of
@@ -143,6 +143,18 @@ def unit_of(data: bytes) -> Unit:
         starts=[plain.numbers_of(a) for a in d["starts"]], public=plain.text(d["public"]),
         blob_size=plain.number(d["blob_size"]), record=plain.text(d["record"]),
     )
+
+
+def has_own_message(raw: fastvalidate.Raw) -> bool:
+    """Whether a result's shape has its own message (pyshacl words the others, so they need it)."""
+    *_, own_message, _ = raw
+    return own_message
+
+
+def unless_of(raw: fastvalidate.Raw) -> Unless | None:
+    """A result's condition: for a class result about another record's node, that node and the class."""
+    *_, unless = raw
+    return None if unless is None else Unless(*unless)
 
 
 def stored_unit(found: tuple[bytes, int] | None, key: str) -> Unit | None:

@@ -29,7 +29,15 @@ from kustavi_dcat.mapping.context import Context
 from kustavi_dcat.models import Origin, Source
 from kustavi_dcat.namespaces import RDF, RDFS
 from kustavi_dcat.records.handover import HandOver, Reason
-from kustavi_dcat.records.unit import RecordResult, SharedCopy, SourceFile, Unit, Unless, unit_bytes
+from kustavi_dcat.records.unit import (
+    RecordResult,
+    SharedCopy,
+    SourceFile,
+    Unit,
+    has_own_message,
+    unit_bytes,
+    unless_of,
+)
 from kustavi_dcat.triples import Triples
 from kustavi_dcat.yamlnodes import Mention
 
@@ -105,7 +113,7 @@ def make_unit(item: SourceFile) -> bytes:
     unit.members = [str(m) for m in members]
     owned = owned_nodes(ctx, item.name)
     graph = ctx.graph
-    shared = [(s, pairs_of(graph, s)) for s in graph.spo if s not in owned]
+    shared = [(s, graph.pairs(s)) for s in graph.spo if s not in owned]
     unit.shared = [SharedCopy(str(s), _digest(pairs), len(pairs)) for s, pairs in shared]
     unit.shared_triples = dumps([[plain.node(s), [[plain.node(p), plain.node(o)] for p, o in pairs]]
                                  for s, pairs in shared]).decode("utf-8")
@@ -168,18 +176,6 @@ def _delegated_on(plan: fastvalidate.Plan, index: fastvalidate.LocalIndex, owned
     return None
 
 
-def has_own_message(raw: fastvalidate.Raw) -> bool:
-    """Whether a result's shape has its own message (pyshacl words the others, so they need it)."""
-    *_, own_message, _ = raw
-    return own_message
-
-
-def unless_of(raw: fastvalidate.Raw) -> Unless | None:
-    """A result's condition: for a class result about another record's node, that node and the class."""
-    *_, unless = raw
-    return None if unless is None else Unless(*unless)
-
-
 def owned_nodes(ctx: Context, file: str) -> set[Node]:
     """The nodes a record owns: those minted from its file (its datasets, systems, attributions)."""
     return {s for s, origin in ctx.origins.items() if origin.file == file and s in ctx.graph.spo}
@@ -213,11 +209,6 @@ def _digest(pairs: list[tuple[Node, Node]]) -> str:
 _DIGESTS: dict[frozenset[tuple[Node, Node]], str] = {}
 
 
-def pairs_of(graph: Triples, s: Node) -> list[tuple[Node, Node]]:
-    """A subject's (predicate, object) pairs (what ``render.render`` writes a block from)."""
-    return [(p, o) for p, objects in graph.spo[s].items() for o in objects]
-
-
 def by_targets(plan: fastvalidate.Plan) -> list[ShapeGroup]:
     """The compiled shapes grouped by their targets (many shapes share one, e.g. every dcat:Dataset)."""
     groups: dict[tuple[tuple[str, Node], ...], list[int]] = {}
@@ -237,7 +228,7 @@ def render_owned(unit: Unit, graph: Triples, owned: set[Node]) -> bytes:
     (the four regions one after another). A node the renderer cannot write alone is ``unit.whole``."""
     try:
         nodes = sorted(cast(set[URIRef], owned), key=render.FORMATS[0].key)
-        blocks = [render.render(s, pairs_of(graph, s)) for s in nodes]
+        blocks = [render.render(s, graph.pairs(s)) for s in nodes]
     except render.NotRenderable as exc:
         unit.whole = HandOver(Reason.NOT_RENDERABLE, str(exc))
         return b""
