@@ -17,6 +17,7 @@ name, make that name public (and document it) instead.
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -262,3 +263,106 @@ def test_the_whole_check_fails_on_a_planted_violation(tmp_path: Path) -> None:
 ])
 def test_what_is_not_a_violation(text: str) -> None:
     assert violations(_named(text), "src/kustavi_dcat/planted.py") == []
+
+
+# -- the pictures of the modules in docs/architecture.md ----------------------------------------------
+
+ARCHITECTURE = ROOT / "docs" / "architecture.md"
+UNDRAWN = {"kustavi_dcat": "the package's __init__.py holds only its version",
+           "kustavi_dcat.data": "a folder of data files; its __init__.py has no code"}
+"""Modules the first picture leaves out, each with its reason."""
+BOTTOM = "base"
+"""The first picture's bottom box, whose incoming arrows are left out (the text says who imports it)."""
+NOT_INTO_BOTTOM = {"progress"}
+"""The boxes the text says do not import from the bottom box."""
+
+
+def _pictures(text: str) -> list[str]:
+    return [block.split("```", 1)[0] for block in text.split("```mermaid\n")[1:]]
+
+
+def _boxes(picture: str) -> dict[str, list[str]]:
+    """Box id -> the modules or packages its label names (``cli.py`` -> ``kustavi_dcat.cli``, ``web/`` ->
+    ``kustavi_dcat.web``)."""
+    boxes: dict[str, list[str]] = {}
+    for box, label in re.findall(r'(\w+)\["([^"]*)"\]', picture):
+        names = re.findall(r"[\w/]+\.py|\w+/", label.replace("<br/>", " "))
+        boxes[box] = ["kustavi_dcat." + n.removesuffix(".py").strip("/").replace("/", ".") for n in names]
+    return boxes
+
+
+def _arrows(picture: str) -> set[tuple[str, str]]:
+    plain = re.sub(r'\["[^"]*"\]', "", picture)
+    arrows: set[tuple[str, str]] = set()
+    for source, targets in re.findall(r"^\s*(\w+)\s*-->\s*(.+)$", plain, re.MULTILINE):
+        arrows.update((source, t.strip()) for t in targets.split("&"))
+    return arrows
+
+
+def _box_of(module: str, boxes: dict[str, list[str]]) -> str | None:
+    """The box naming the module itself or the closest package holding it."""
+    best: tuple[int, str] | None = None
+    for box, names in boxes.items():
+        for name in names:
+            if (module == name or module.startswith(name + ".")) and (best is None or len(name) > best[0]):
+                best = (len(name), box)
+    return None if best is None else best[1]
+
+
+def _modules(root: Path = ROOT) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for path in sorted((root / "src" / "kustavi_dcat").rglob("*.py")):
+        parts = path.relative_to(root / "src").with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def _imports(module: str, path: Path, modules: dict[str, Path]) -> set[str]:
+    """The project modules a module imports (anywhere in it)."""
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names if a.name in modules)
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node, package) if node.level else node.module or ""
+            out.update(f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names)
+    return {m for m in out if m in modules and m != module}
+
+
+def _drawn_and_real(picture: str) -> tuple[set[tuple[str, str]], set[tuple[str, str]], dict[str, list[str]]]:
+    boxes = _boxes(picture)
+    modules = _modules()
+    real: set[tuple[str, str]] = set()
+    for module, path in modules.items():
+        here = _box_of(module, boxes)
+        for imported in _imports(module, path, modules):
+            there = _box_of(imported, boxes)
+            if here is not None and there is not None and here != there:
+                real.add((here, there))
+    return _arrows(picture), real, boxes
+
+
+def test_the_picture_of_the_floors_is_the_code() -> None:
+    floors = _pictures(ARCHITECTURE.read_text("utf-8"))[0]
+    drawn, real, boxes = _drawn_and_real(floors)
+    undrawn = [m for m in _modules() if _box_of(m, boxes) is None and m not in UNDRAWN]
+    assert not undrawn, f"modules in no box of the picture: {undrawn}"
+    assert sorted(drawn - real) == [], "arrows that are no import"
+    assert sorted(real - drawn - {(box, BOTTOM) for box in boxes}) == [], "imports the picture does not draw"
+    assert {box for box, there in real if there == BOTTOM} == set(boxes) - {BOTTOM} - NOT_INTO_BOTTOM
+
+
+def test_the_picture_of_the_records_package_is_the_code() -> None:
+    drawn, real, boxes = _drawn_and_real(_pictures(ARCHITECTURE.read_text("utf-8"))[1])
+    assert "kustavi_dcat.records.worker" in boxes["worker"]
+    assert sorted(drawn - real) == [], "arrows that are no import"
+    assert sorted(real - drawn) == [], "imports the picture does not draw"
+
+
+def test_a_picture_with_a_false_arrow_or_a_missing_one_is_caught() -> None:
+    picture = ('flowchart TD\n    a["records/unit.py"]\n    b["records/handover.py"]\n    c["records/worker.py"]\n'
+               "    b --> a\n")
+    drawn, real, _ = _drawn_and_real(picture)
+    assert drawn - real == {("b", "a")}  # handover.py does not import unit.py
+    assert real - drawn == {("a", "b"), ("c", "a"), ("c", "b")}
