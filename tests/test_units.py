@@ -12,14 +12,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import URIRef
 
 from kustavi_dcat import fastvalidate, pipeline, render
+from kustavi_dcat.cli import main
 from kustavi_dcat.errors import SourceError
 from kustavi_dcat.namespaces import DCAT, DCT, RDF
 from kustavi_dcat.records import pool
+from kustavi_dcat.records.handover import HandOver, Reason, hand_over_of
 from kustavi_dcat.records.unit import SourceFile
 from kustavi_dcat.triples import Triples
 from tests.conftest import ROOT
@@ -117,6 +120,40 @@ def test_a_node_the_renderer_cannot_write_alone_hands_over_to_the_whole_graph(
     done = pipeline.publish(synthetic, tmp_path / "records")
     assert done.whole_graph is not None and "cannot be written on its own" in done.whole_graph
     assert _files(tmp_path / "records") == expected
+
+
+def test_publish_verbose_says_which_path_ran_and_why(synthetic: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    def published(out: str) -> str:
+        result = CliRunner().invoke(main, ["publish", "-v", "--no-cache", "--source", str(synthetic),
+                                           "--out", str(tmp_path / out)])
+        assert result.exit_code == 0, result.output
+        return result.stderr
+
+    files = len(list((synthetic / "resources").iterdir()))
+    assert f"{files} records, 0 of them from the cache" in published("records")
+    original = render.render
+
+    def refuse(subject: URIRef, pairs: object) -> render.Block:
+        if "/system/" in str(subject):
+            raise render.NotRenderable("test")
+        return original(subject, pairs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "render", refuse)
+    said = published("whole")
+    assert "whole graph: a node cannot be written on its own (test)" in said
+    assert "records, " not in said
+
+
+@pytest.mark.parametrize("reason", list(Reason))
+def test_a_hand_over_reason_survives_the_record_cache(reason: Reason) -> None:
+    """A record's reason is stored with its unit by name; read back, it says the same."""
+    details = [f"detail {i}" for i in range(reason.value.count("{}"))]
+    handover = HandOver(reason, *details)
+    again = hand_over_of(handover.plain())
+    assert again is not None and again.reason is reason
+    assert str(again) == str(handover) == reason.value.format(*details)
+    assert "{" not in str(again)
 
 
 def test_a_source_problem_is_reported_exactly_as_the_loader_reports_it(synthetic: Path, tmp_path: Path) -> None:
