@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from kustavi_dcat import interrupts, pipeline, publish, units
+from kustavi_dcat import interrupts, pipeline, publish
 from kustavi_dcat.errors import EXIT_INTERRUPTED, EXIT_TERMINATED
+from kustavi_dcat.records.pool import PARALLEL_MIN_FILES
 from tests.conftest import ROOT
 from tests.support.synth import write_tree
 
@@ -32,7 +33,7 @@ def tree(tmp_path: Path) -> Path:
     """63 resource files: enough for worker processes."""
     folder = tmp_path / "source"
     write_tree(500, folder)
-    assert len(list((folder / "resources").glob("*.yaml"))) >= units.PARALLEL_MIN_FILES
+    assert len(list((folder / "resources").glob("*.yaml"))) >= PARALLEL_MIN_FILES
     return folder
 
 
@@ -79,16 +80,16 @@ def _all_gone(pids: list[int], timeout: float = 10.0) -> list[int]:
 _PUBLISH = textwrap.dedent("""
     import os, signal, sys, time
     from pathlib import Path
-    from kustavi_dcat import units
     from kustavi_dcat.cli import main
+    from kustavi_dcat.records import worker
     pids, delay, kill_at, how = Path(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-    made = units.make_unit
+    made = worker.make_unit
 
     def noted(item):
         (pids / str(os.getpid())).touch()
         time.sleep(delay)
         return made(item)
-    units.make_unit = noted
+    worker.make_unit = noted
     if kill_at >= 0:
         out = Path(sys.argv[sys.argv.index("--out") + 1]).absolute()
         replace, renames = os.replace, []
@@ -372,13 +373,13 @@ def test_stopping_the_pool_while_a_worker_sends_its_result_does_not_hang() -> No
     import time
     from concurrent.futures import ProcessPoolExecutor
 
-    from kustavi_dcat import units
+    from kustavi_dcat.records.pool import stop_pool
 
     pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"))
     for _ in range(4):
         pool.submit(_big_result, 100_000_000)
     time.sleep(0.5)  # the workers are sending their results now
-    stopper = threading.Thread(target=units.stop_pool, args=(pool,), daemon=True)
+    stopper = threading.Thread(target=stop_pool, args=(pool,), daemon=True)
     stopper.start()
     stopper.join(30)
     assert not stopper.is_alive(), "stopping the pool hung"

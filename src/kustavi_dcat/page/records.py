@@ -43,7 +43,8 @@ from kustavi_dcat.page.split import (
     section_page,
 )
 from kustavi_dcat.page.view import TemplateProblem, environment, page_languages
-from kustavi_dcat.units import PARALLEL_MIN_FILES, Unit, resource_of, stop_pool
+from kustavi_dcat.records.pool import PARALLEL_MIN_FILES, stop_pool
+from kustavi_dcat.records.unit import Unit, resource_of
 
 Writer = Callable[[BinaryIO], None]
 
