@@ -108,6 +108,16 @@ _PUBLISH = textwrap.dedent("""
                 os.kill(os.getpid(), getattr(signal, how))  # every file renamed, the journal not yet removed
             unlink(path, *args, **kwargs)
         os.unlink = killing_at_the_journal
+    from contextlib import contextmanager
+    from kustavi_dcat import interrupts
+    handled = interrupts.handled
+
+    @contextmanager
+    def noted_handled():
+        with handled():
+            (pids / "handlers-installed").touch()  # from here on, SIGTERM is the program's to handle
+            yield
+    interrupts.handled = noted_handled
     sys.argv = ["kustavi-dcat", "publish", *sys.argv[5:]]
     main()
 """)
@@ -131,7 +141,17 @@ def _start(tree: Path, out: Path, pids: Path, temp: Path, *, delay: float = 0.0,
 
 
 def _workers(pids: Path, main: int) -> list[int]:
-    return [int(p.name) for p in pids.iterdir() if int(p.name) != main]
+    return [int(p.name) for p in pids.iterdir() if p.name.isdigit() and int(p.name) != main]
+
+
+def _wait_for_handlers(child: subprocess.Popen[str], pids: Path) -> None:
+    """Until the publish has installed its signal handlers: a SIGTERM before that, while Python is still
+    importing, ends the process by the default action before it has touched anything."""
+    deadline = time.monotonic() + 60
+    while not (pids / "handlers-installed").exists():
+        assert child.poll() is None, child.communicate()
+        assert time.monotonic() < deadline, "the publish never installed its signal handlers"
+        time.sleep(0.01)
 
 
 def _wait_for_workers(child: subprocess.Popen[str], pids: Path) -> None:
@@ -268,7 +288,8 @@ def test_killed_at_random_moments_the_output_is_all_old_or_all_new(
         pids = tmp_path / f"pids{round_}"
         how = signal.SIGKILL if round_ % 2 else signal.SIGTERM
         child = _start(tree, out, pids, temp_dir, cache=["--cache-dir", str(tmp_path / "cache")])
-        time.sleep(rng.uniform(0.3, 3.0))
+        _wait_for_handlers(child, pids)
+        time.sleep(rng.uniform(0.0, 2.7))
         child.send_signal(how)
         code, err = _finish(child)
         assert code in (0, EXIT_TERMINATED, -signal.SIGKILL), err
