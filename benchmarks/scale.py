@@ -199,19 +199,30 @@ def publishes(n: int, work: Path) -> dict[str, Any]:
 # -- 2. the record path's stages, in one process ------------------------------------------------------
 
 def record_stages(n: int, work: Path) -> dict[str, Any]:
-    from kustavi_dcat import fastvalidate, loader, units, validate
+    from kustavi_dcat import fastvalidate, loader, validate
     from kustavi_dcat.cache import RecordCache
-    from kustavi_dcat.mapping import resource_members
-    from kustavi_dcat.mapping.context import Context
     from kustavi_dcat.models import Source
+    from kustavi_dcat.records import worker
 
     source = work / f"source-{n}"
     files, _ = loader.resource_files(source)
     head = loader.read_catalog(source / "catalog.yaml", (source / "catalog.yaml").read_bytes())
     assert isinstance(head.record, dict)
     shared = Source(resources=(), **head.record)
-    units._JOB = units._Shared(shared, fastvalidate.plan(validate.shapes_graph()), validate.shape_texts(),
-                               RecordCache(work / "unused"))
+    state = worker.JobState(shared, fastvalidate.plan(validate.shapes_graph()), validate.shape_texts(),
+                            RecordCache(work / "unused"))
+    with worker.job(state):
+        return _timed_stages(n, files, shared)
+
+
+def _timed_stages(n: int, files: list[Path], shared: Any) -> dict[str, Any]:
+    """Each record read, mapped, validated and rendered as a worker does (``worker.make_unit``), timed."""
+    from kustavi_dcat import loader
+    from kustavi_dcat.mapping import resource_members
+    from kustavi_dcat.mapping.context import Context
+    from kustavi_dcat.records import worker
+    from kustavi_dcat.records.unit import Unit
+
     gc.disable()
     took = {"read": 0.0, "map": 0.0, "validate": 0.0, "render": 0.0}
     triples = 0
@@ -222,12 +233,12 @@ def record_stages(n: int, work: Path) -> dict[str, Any]:
         t1 = time.perf_counter()
         ctx = Context(shared)
         resource_members(ctx, read.record)  # type: ignore[arg-type]
-        owned = units.owned_nodes(ctx, str(path))
-        unit = units.Unit(str(path), "", ok=True)
+        owned = worker.owned_nodes(ctx, str(path))
+        unit = Unit(str(path), "", ok=True)
         t2 = time.perf_counter()
-        units._validate(unit, ctx.graph, owned, ctx.origins)
+        worker.validate_owned(unit, ctx.graph, owned, ctx.origins)
         t3 = time.perf_counter()
-        units._render(unit, ctx.graph, owned)
+        worker.render_owned(unit, ctx.graph, owned)
         t4 = time.perf_counter()
         took["read"] += t1 - t0
         took["map"] += t2 - t1

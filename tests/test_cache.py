@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kustavi_dcat import pipeline, units
+from kustavi_dcat import pipeline
 from kustavi_dcat.cache import SECRET, RecordCache, default_dir
 from kustavi_dcat.cli import main
 from kustavi_dcat.errors import SourceError
+from kustavi_dcat.records import catalogue
+from kustavi_dcat.records.unit import Unit
 from tests.support.synth import write_tree
 
 SIZE = 60
@@ -85,13 +87,13 @@ def test_republish_after_one_edit_equals_a_cold_publish(tree: Path, tmp_path: Pa
 def _levels_made(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts how often the catalogue level is made (rather than found in the cache)."""
     made: list[int] = []
-    original = units._catalogue_level
+    original = catalogue.make_level
 
-    def spy(source: object, all_units: list[units.Unit]) -> units.Level:
+    def spy(source: object, all_units: list[Unit]) -> catalogue.Level:
         made.append(len(all_units))
         return original(source, all_units)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(units, "_catalogue_level", spy)
+    monkeypatch.setattr(catalogue, "make_level", spy)
     return made
 
 
@@ -222,6 +224,6 @@ def test_json_ld_written_in_a_second_process_has_the_same_bytes(tree: Path, tmp_
         started.append(self.pending is not None)
 
     monkeypatch.setattr(serialise.Writers, "__init__", spy)
-    pipeline.publish_whole(tree, tmp_path / "forked", lambda stage: None, fast=True, jobs=1)
+    pipeline.publish_whole(tree, tmp_path / "forked", lambda stage: None, fast=True, jobs=1, reason="compared")
     assert started == [True]
     assert _files(tmp_path / "forked") == _files(tmp_path / "here")

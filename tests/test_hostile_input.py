@@ -412,8 +412,8 @@ def test_log_records_and_warnings_are_masked() -> None:
     the test runner's own log capture would otherwise stand in for stderr)."""
     script = (
         "import logging, warnings\n"
-        "from kustavi_dcat.cli import _mask_logs\n"
-        "_mask_logs()\n"
+        "from kustavi_dcat.cli import mask_logs\n"
+        "mask_logs()\n"
         f"logging.getLogger('rdflib.term').warning('Failed to convert Literal lexical form %r', 'x{CODE}')\n"
         f"warnings.warn('odd value {CODE}y', UserWarning, stacklevel=1)\n"
     )

@@ -117,6 +117,15 @@ def test_seed_round_trips_to_the_hand_written_facts(seed_import: Path) -> None:
     assert imported == hand_written
 
 
+def test_seed_import_keeps_the_pages_order_of_resources(seed_import: Path) -> None:
+    """The section lists its resources as the page does, so the published page shows them in that order."""
+    imported = load(seed_import)
+    titles = {r.id: r.title.get("fi") for r in imported.resources}
+    assert [titles[i] for i in imported.sections[0].resources] == [
+        "Varhaiskasvatuksen tietovaranto", "Ikäihmisten palveluiden tietovaranto",
+        "Perhetyön ja aikuissosiaalityön tietovaranto"]
+
+
 def test_seed_import_states_what_the_page_does_not_say_only_from_options(seed_import: Path) -> None:
     """The access basis comes from --access-basis; the controller is left to the steward (a comment, not a
     guess); the page is named as the section's source; the data sets' themes are marked as written."""

@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from kustavi_dcat import interrupts, pipeline, publish, units
+from kustavi_dcat import interrupts, pipeline, publish
 from kustavi_dcat.errors import EXIT_INTERRUPTED, EXIT_TERMINATED
+from kustavi_dcat.records.pool import PARALLEL_MIN_FILES
 from tests.conftest import ROOT
 from tests.support.synth import write_tree
 
@@ -32,7 +33,7 @@ def tree(tmp_path: Path) -> Path:
     """63 resource files: enough for worker processes."""
     folder = tmp_path / "source"
     write_tree(500, folder)
-    assert len(list((folder / "resources").glob("*.yaml"))) >= units.PARALLEL_MIN_FILES
+    assert len(list((folder / "resources").glob("*.yaml"))) >= PARALLEL_MIN_FILES
     return folder
 
 
@@ -79,16 +80,16 @@ def _all_gone(pids: list[int], timeout: float = 10.0) -> list[int]:
 _PUBLISH = textwrap.dedent("""
     import os, signal, sys, time
     from pathlib import Path
-    from kustavi_dcat import units
     from kustavi_dcat.cli import main
+    from kustavi_dcat.records import worker
     pids, delay, kill_at, how = Path(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-    made = units.make_unit
+    made = worker.make_unit
 
     def noted(item):
         (pids / str(os.getpid())).touch()
         time.sleep(delay)
         return made(item)
-    units.make_unit = noted
+    worker.make_unit = noted
     if kill_at >= 0:
         out = Path(sys.argv[sys.argv.index("--out") + 1]).absolute()
         replace, renames = os.replace, []
@@ -107,6 +108,16 @@ _PUBLISH = textwrap.dedent("""
                 os.kill(os.getpid(), getattr(signal, how))  # every file renamed, the journal not yet removed
             unlink(path, *args, **kwargs)
         os.unlink = killing_at_the_journal
+    from contextlib import contextmanager
+    from kustavi_dcat import interrupts
+    handled = interrupts.handled
+
+    @contextmanager
+    def noted_handled():
+        with handled():
+            (pids / "handlers-installed").touch()  # from here on, SIGTERM is the program's to handle
+            yield
+    interrupts.handled = noted_handled
     sys.argv = ["kustavi-dcat", "publish", *sys.argv[5:]]
     main()
 """)
@@ -130,7 +141,17 @@ def _start(tree: Path, out: Path, pids: Path, temp: Path, *, delay: float = 0.0,
 
 
 def _workers(pids: Path, main: int) -> list[int]:
-    return [int(p.name) for p in pids.iterdir() if int(p.name) != main]
+    return [int(p.name) for p in pids.iterdir() if p.name.isdigit() and int(p.name) != main]
+
+
+def _wait_for_handlers(child: subprocess.Popen[str], pids: Path) -> None:
+    """Until the publish has installed its signal handlers: a SIGTERM before that, while Python is still
+    importing, ends the process by the default action before it has touched anything."""
+    deadline = time.monotonic() + 60
+    while not (pids / "handlers-installed").exists():
+        assert child.poll() is None, child.communicate()
+        assert time.monotonic() < deadline, "the publish never installed its signal handlers"
+        time.sleep(0.01)
 
 
 def _wait_for_workers(child: subprocess.Popen[str], pids: Path) -> None:
@@ -267,7 +288,8 @@ def test_killed_at_random_moments_the_output_is_all_old_or_all_new(
         pids = tmp_path / f"pids{round_}"
         how = signal.SIGKILL if round_ % 2 else signal.SIGTERM
         child = _start(tree, out, pids, temp_dir, cache=["--cache-dir", str(tmp_path / "cache")])
-        time.sleep(rng.uniform(0.3, 3.0))
+        _wait_for_handlers(child, pids)
+        time.sleep(rng.uniform(0.0, 2.7))
         child.send_signal(how)
         code, err = _finish(child)
         assert code in (0, EXIT_TERMINATED, -signal.SIGKILL), err
@@ -372,13 +394,13 @@ def test_stopping_the_pool_while_a_worker_sends_its_result_does_not_hang() -> No
     import time
     from concurrent.futures import ProcessPoolExecutor
 
-    from kustavi_dcat import units
+    from kustavi_dcat.records.pool import stop_pool
 
     pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"))
     for _ in range(4):
         pool.submit(_big_result, 100_000_000)
     time.sleep(0.5)  # the workers are sending their results now
-    stopper = threading.Thread(target=units.stop_pool, args=(pool,), daemon=True)
+    stopper = threading.Thread(target=stop_pool, args=(pool,), daemon=True)
     stopper.start()
     stopper.join(30)
     assert not stopper.is_alive(), "stopping the pool hung"

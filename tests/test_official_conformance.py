@@ -6,7 +6,7 @@ EU validator combines them: base + range, recommended (+ deprecated URIs), and t
 vocabularies with the EU authority tables loaded as data. Results on the tables' own nodes are left out.
 
 Requirement: no violation in any set. Every warning that remains must be one of ``KNOWN_WARNINGS``, each
-with the reason it stays (the README lists them); a new kind of warning fails here until it is fixed or
+with the reason it stays (docs/validation.md lists them); a new kind of warning fails here until it is fixed or
 explained.
 """
 
@@ -153,7 +153,8 @@ def test_no_official_violations(catalogue: Graph, request: pytest.FixtureRequest
     violations = [f for f in found if f.severity == "Violation"]
     assert violations == [], "\n".join(f"{f.focus} {f.path}: {f.message}" for f in violations)
     unexplained = Counter((f.kind, f.path) for f in found if (name, f.kind, f.path) not in KNOWN_WARNINGS)
-    assert not unexplained, f"warnings without a documented reason (add to KNOWN_WARNINGS and README): {unexplained}"
+    assert not unexplained, ("warnings without a documented reason (add to KNOWN_WARNINGS and "
+                             f"docs/validation.md): {unexplained}")
 
 
 def test_reference_shapes_are_the_documented_files() -> None:

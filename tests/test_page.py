@@ -65,6 +65,41 @@ def test_the_finnish_page_follows_the_seed_order(pages: dict[str, bytes]) -> Non
     assert positions == sorted(positions)
 
 
+RESOURCE_TITLES = ["Varhaiskasvatuksen tietovaranto", "Ikäihmisten palveluiden tietovaranto",
+                   "Perhetyön ja aikuissosiaalityön tietovaranto"]
+ORDER = "resources: [varhaiskasvatus, ikaihmisten-palvelut, perhetyo-ja-aikuissosiaalityo]"
+
+
+def _resource_titles(page: bytes) -> list[str]:
+    return [h.text for h in parse(page).all("h3") if h.attrs.get("id", "").startswith("dataset/")]
+
+
+def test_the_information_resources_are_in_the_seed_pages_order(pages: dict[str, bytes]) -> None:
+    """The seed lists early childhood education first, then services for older people, then family and
+    adult social work: not the file names' order, which the section's `resources:` overrides."""
+    seed = [line for line in _seed_lines() if line in RESOURCE_TITLES]
+    assert seed == RESOURCE_TITLES
+    for name in PAGE_FILES.values():
+        ids = [a for a in parse(pages[name]).ids() if re.fullmatch(r"dataset/[a-z-]+", a)
+               and a.split("/")[1] in ORDER]
+        assert ids == ["dataset/varhaiskasvatus", "dataset/ikaihmisten-palvelut",
+                       "dataset/perhetyo-ja-aikuissosiaalityo"], name
+    assert _resource_titles(pages["index.html"]) == seed
+
+
+def test_the_sections_list_decides_the_order_and_without_it_file_names_do(source_copy: Path) -> None:
+    catalog = source_copy / "catalog.yaml"
+    text = catalog.read_text("utf-8")
+    assert text.count(ORDER) == 1
+    catalog.write_text(text.replace(ORDER, "resources: [perhetyo-ja-aikuissosiaalityo, varhaiskasvatus, "
+                                           "ikaihmisten-palvelut]"), "utf-8")
+    assert _resource_titles(render_pages(load(source_copy))["index.html"]) == [
+        RESOURCE_TITLES[2], RESOURCE_TITLES[0], RESOURCE_TITLES[1]]
+    catalog.write_text(text.replace(ORDER, ""), "utf-8")
+    assert _resource_titles(render_pages(load(source_copy))["index.html"]) == [
+        RESOURCE_TITLES[1], RESOURCE_TITLES[2], RESOURCE_TITLES[0]]  # ikaihmisten-, perhetyo-, varhaiskasvatus.yaml
+
+
 @pytest.mark.parametrize("where", ["title", "description"])
 def test_a_source_text_with_markup_characters_is_shown_as_text(source_copy: Path, where: str) -> None:
     catalog = source_copy / "catalog.yaml"

@@ -2,13 +2,17 @@
 shipped inside the axe-playwright-python package) checking WCAG 2.1 A and AA.
 
 Needs the apt packages chromium and chromium-driver; without them these tests skip, except under CI
-(CI=true), where a missing browser is a failure. No network: pages load from file://, axe-core is read
-from the installed package, and Chromium is started with its background services off.
+(CI=true), where a missing browser is a failure. No network: pages load from file:// and from a real
+``kustavi-dcat serve`` (the WSGI application in waitress) on a free loopback port, axe-core is read from
+the installed package, and Chromium is started with its background services off. Through the server the
+pages come with its headers (its Content-Security-Policy included), a large catalogue's section pages
+are checked too, and a data set's IRI typed into the browser is followed to its section.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import struct
@@ -18,9 +22,11 @@ from typing import Any
 
 import pytest
 
-from kustavi_dcat.page import PAGE_FILES
+from kustavi_dcat.page import ANCHORS_FILE, PAGE_FILES, split
 from kustavi_dcat.pipeline import publish
 from tests.conftest import SOURCE
+from tests.serving import Served, running
+from tests.support.synth import write_tree
 
 pytestmark = pytest.mark.slow
 
@@ -77,6 +83,58 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def served(published: Path) -> Iterator[Served]:
+    """``serve`` over Kustavi's pages, its links pointing at itself (``--public-url`` its own address)."""
+    with running(published, local_links=True) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def split_published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic catalogue published as a front page and a page per section (threshold lowered)."""
+    folder = tmp_path_factory.mktemp("split")
+    write_tree(60, folder / "source", per_organisation=12)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(split, "SINGLE_PAGE_MAX_RESOURCES", 5)
+        publish(folder / "source", folder / "output")
+    return folder / "output"
+
+
+@pytest.fixture(scope="module")
+def split_served(split_published: Path) -> Iterator[Served]:
+    with running(split_published, local_links=True) as srv:
+        yield srv
+
+
+def _anchors(out: Path) -> dict[str, str]:
+    anchors: dict[str, str] = json.loads((out / ANCHORS_FILE).read_bytes())["anchors"]
+    return anchors
+
+
+def _first_section(out: Path) -> str:
+    return sorted(set(_anchors(out).values()))[0]
+
+
+def _served_url(request: pytest.FixtureRequest, where: str) -> str:
+    """``kustavi:<page>`` on the Kustavi server, ``split:<page>`` (``split:section`` its first section's
+    page, ``split:section.sv`` in Swedish) on the large catalogue's."""
+    server, name = where.split(":")
+    if server == "kustavi":
+        srv: Served = request.getfixturevalue("served")
+        return srv.local + name
+    out: Path = request.getfixturevalue("split_published")
+    srv = request.getfixturevalue("split_served")
+    if name.startswith("section"):
+        name = _first_section(out).removesuffix(".html") + name.removeprefix("section") + ".html"
+    return srv.local + name
+
+
+SERVED = [*(f"kustavi:{name}" for name in sorted(PAGE_FILES.values())), "split:index.html", "split:section",
+          "split:section.sv", "split:section.en"]
+"""The pages checked as ``serve`` sends them: Kustavi's, and a large catalogue's front and section pages."""
+
+
 def _viewport(driver: Any, width: int) -> None:
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False})
@@ -122,6 +180,51 @@ def test_no_horizontal_scrolling_down_to_320_px(driver: Any, published: Path, na
             shot = tmp_path / f"{name}-{width}.png"
             assert driver.save_screenshot(str(shot))
             assert _png_size(shot)[0] == width
+
+
+@pytest.mark.parametrize("where", SERVED)
+def test_axe_core_finds_no_violation_in_the_pages_serve_sends(driver: Any, request: pytest.FixtureRequest,
+                                                               where: str) -> None:
+    url = _served_url(request, where)
+    _viewport(driver, 1280)
+    driver.get(url)
+    assert driver.current_url == url and driver.execute_script("return document.contentType") == "text/html"
+    result = _axe(driver)
+    assert result["violations"] == []
+    assert result["passes"] >= 10
+
+
+@pytest.mark.parametrize("where", SERVED)
+def test_no_horizontal_scrolling_at_320_px_in_the_pages_serve_sends(driver: Any, request: pytest.FixtureRequest,
+                                                                     where: str, tmp_path: Path) -> None:
+    url = _served_url(request, where)
+    for width in WIDTHS:
+        _viewport(driver, width)
+        driver.get(url)
+        scroll, client = driver.execute_script(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert scroll <= client, f"{where} at {width} px scrolls sideways ({scroll} > {client})"
+    shot = tmp_path / "320.png"
+    assert driver.save_screenshot(str(shot)) and _png_size(shot)[0] == 320
+
+
+def test_a_data_set_iri_in_the_browser_lands_on_its_section_page(driver: Any, split_published: Path,
+                                                                  split_served: Served) -> None:
+    """The browser asks ``serve`` for a data set's IRI, follows the 303 to its section's page (in a language
+    the server publishes) and scrolls the data set into view."""
+    anchors = _anchors(split_published)
+    resource = next(k for k in anchors if k.startswith("dataset/"))
+    dataset = next(k for k in anchors if k.startswith("dataset/") and k.startswith(resource + "-"))
+    _viewport(driver, 1280)
+    driver.get(split_served.local + dataset)
+    page, _, fragment = driver.current_url.partition("#")
+    section = anchors[dataset].removesuffix(".html")
+    assert fragment == dataset
+    assert page in {split_served.local + section + suffix for suffix in (".html", ".sv.html", ".en.html")}, page
+    top, tag = driver.execute_script(
+        "const e = document.getElementById(arguments[0]); return [e.getBoundingClientRect().top, e.tagName];",
+        dataset)
+    assert tag == "LI" and 0 <= top < 50, "the browser scrolled the data set to the top of the window"
 
 
 def test_an_iri_fragment_lands_on_its_section(driver: Any, published: Path) -> None:

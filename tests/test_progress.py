@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from kustavi_dcat import pipeline, progress, units
+from kustavi_dcat import pipeline, progress
 from kustavi_dcat.cli import main
 from kustavi_dcat.page import PAGE_FILES
 from kustavi_dcat.progress import Feedback
+from kustavi_dcat.records import files as record_files
 from kustavi_dcat.serialise import FORMATS
 from kustavi_dcat.vocabulary import files as vocabulary_files
 from tests.conftest import SOURCE
@@ -111,7 +112,7 @@ def test_on_a_terminal_a_long_run_shows_the_stage_line_then_clears_it(
     monkeypatch.setattr(progress, "is_terminal", lambda stream: True)
     monkeypatch.setattr(progress, "DELAY", 0.05)
     monkeypatch.setattr(progress, "INTERVAL", 0.01)
-    monkeypatch.setattr(units, "_writers", _slow(units._writers, 0.3))
+    monkeypatch.setattr(record_files, "writers", _slow(record_files.writers, 0.3))
 
     result = publish("--out", str(tmp_path))
 
@@ -126,7 +127,7 @@ def test_on_a_terminal_quiet_shows_no_stage_line(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(progress, "is_terminal", lambda stream: True)
     monkeypatch.setattr(progress, "DELAY", 0.0)
     monkeypatch.setattr(progress, "INTERVAL", 0.01)
-    monkeypatch.setattr(units, "_writers", _slow(units._writers, 0.1))
+    monkeypatch.setattr(record_files, "writers", _slow(record_files.writers, 0.1))
     result = publish("-q", "--out", str(tmp_path))
     assert result.exit_code == 0
     assert result.output == ""

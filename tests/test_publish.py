@@ -118,14 +118,14 @@ def test_failed_write_leaves_previous_output_byte_for_byte(
     for name in FORMATS:
         (tmp_path / name).write_bytes(b"previous " + name.encode())
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    real = publish_module._write_synced
+    real = publish_module.write_synced
 
     def failing(path: Path, data: bytes) -> None:
         if path.name.startswith(f".{failing_file}.tmp-"):
             raise OSError(28, "No space left on device", str(path))
         real(path, data)
 
-    monkeypatch.setattr(publish_module, "_write_synced", failing)
+    monkeypatch.setattr(publish_module, "write_synced", failing)
     with pytest.raises(OutputError, match="No space left on device"):
         publish(SOURCE, tmp_path)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
@@ -183,7 +183,7 @@ def test_an_interrupt_after_the_switch_puts_back_a_removed_file(tmp_path: Path,
     for name in ("kept.html", "old.html"):
         (tmp_path / name).write_bytes(b"previous " + name.encode())
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    real = publish_module._sync_dir
+    real = publish_module.sync_dir
     calls = {"n": 0}
 
     def interrupted(folder: Path) -> None:
@@ -192,7 +192,7 @@ def test_an_interrupt_after_the_switch_puts_back_a_removed_file(tmp_path: Path,
             raise KeyboardInterrupt
         real(folder)
 
-    monkeypatch.setattr(publish_module, "_sync_dir", interrupted)
+    monkeypatch.setattr(publish_module, "sync_dir", interrupted)
     with pytest.raises(KeyboardInterrupt):
         publish_module.write_atomically(tmp_path, {"kept.html": b"new"}, remove=["old.html"])
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

@@ -20,10 +20,11 @@ import pytest
 from click.testing import CliRunner
 
 from kustavi_dcat import cache as cache_module
-from kustavi_dcat import pipeline, publish, units
+from kustavi_dcat import pipeline, publish
 from kustavi_dcat.cli import main
 from kustavi_dcat.errors import EXIT_INTERNAL
 from kustavi_dcat.mapping import resource_members
+from kustavi_dcat.records import pool, worker
 from tests.conftest import ROOT
 from tests.support.synth import write_tree
 
@@ -38,10 +39,10 @@ def tree(tmp_path: Path) -> Path:
 
 @pytest.fixture()
 def big_tree(tmp_path: Path) -> Path:
-    """63 resource files: more than ``units.PARALLEL_MIN_FILES``, so worker processes run."""
+    """63 resource files: more than ``pool.PARALLEL_MIN_FILES``, so worker processes run."""
     folder = tmp_path / "source"
     write_tree(500, folder)
-    assert len(list((folder / "resources").glob("*.yaml"))) >= units.PARALLEL_MIN_FILES
+    assert len(list((folder / "resources").glob("*.yaml"))) >= pool.PARALLEL_MIN_FILES
     return folder
 
 
@@ -60,13 +61,15 @@ def _head_length(entry: Path) -> int:
 
 
 # What a second publish of the same source does with the shared cache folder: make every record's unit
-# (``units.make_unit``, as its workers do) and store it (``RecordCache.put``), in its own process.
+# (``worker.make_unit``, as its workers do) and store it (``RecordCache.put``), in its own process.
 _ANOTHER_PUBLISH = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from kustavi_dcat import fastvalidate, loader, units, validate
+    from kustavi_dcat import fastvalidate, loader, validate
     from kustavi_dcat.cache import RecordCache
     from kustavi_dcat.models import Source
+    from kustavi_dcat.records import worker
+    from kustavi_dcat.records.unit import SourceFile
     root, cache_dir = Path(sys.argv[1]), Path(sys.argv[2])
     cache = RecordCache.for_source(cache_dir, root)
     files, _ = loader.resource_files(root)
@@ -75,11 +78,12 @@ _ANOTHER_PUBLISH = textwrap.dedent("""
     if sys.argv[3] == "longer":  # store every summary longer (another version's spacing): blocks move
         put = cache.put
         cache.put = lambda key, summary, blob: put(key, summary + b" " * 7, blob)
-    units._JOB = units._Shared(Source(resources=(), **head.record), fastvalidate.plan(validate.shapes_graph()),
-                               validate.shape_texts(), cache)
-    for path in files:
-        data = path.read_bytes()
-        units.make_unit((str(path), data, cache.key(str(path), data)))
+    state = worker.JobState(Source(resources=(), **head.record), fastvalidate.plan(validate.shapes_graph()),
+                            validate.shape_texts(), cache)
+    with worker.job(state):
+        for path in files:
+            data = path.read_bytes()
+            worker.make_unit(SourceFile(str(path), data, cache.key(str(path), data)))
 """)
 
 
@@ -113,14 +117,14 @@ def test_a_worker_that_dies_does_not_hang_the_publish(big_tree: Path, tmp_path: 
     script = textwrap.dedent(f"""
         import os, signal, sys
         from pathlib import Path
-        from kustavi_dcat import units
         from kustavi_dcat.cli import main
-        made = units.make_unit
+        from kustavi_dcat.records import worker
+        made = worker.make_unit
         def dying(item):
-            if "r000007" in item[0]:
+            if "r000007" in item.name:
                 os.kill(os.getpid(), signal.SIGKILL)
             return made(item)
-        units.make_unit = dying
+        worker.make_unit = dying
         sys.argv = ["kustavi-dcat", "publish", "--source", {str(big_tree)!r}, "--out", {str(tmp_path / "out")!r},
                     "--cache-dir", {str(tmp_path / "cache")!r}]
         main()
@@ -219,7 +223,7 @@ def test_an_internal_error_does_not_exit_as_an_invalid_catalogue(
             raise RuntimeError("unexpected")
         return members(ctx, resource)
 
-    monkeypatch.setattr(units, "resource_members", broken)
+    monkeypatch.setattr(worker, "resource_members", broken)
     result = CliRunner().invoke(main, ["publish", "--source", str(tree), "--out", str(tmp_path / "out"),
                                        "--cache-dir", str(tmp_path / "cache")])
     assert result.exit_code == EXIT_INTERNAL

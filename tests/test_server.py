@@ -28,8 +28,6 @@ from kustavi_dcat.errors import OutputError
 from kustavi_dcat.models import Source
 from kustavi_dcat.namespaces import DCAT, DCT, HYDRA, RDF, S28, VCARD
 from kustavi_dcat.pipeline import publish
-from kustavi_dcat.publish import write_atomically
-from kustavi_dcat.serialise import serialise_all
 from kustavi_dcat.web.app import create_app
 from kustavi_dcat.web.negotiation import accepts_gzip, choose_format, safe_path
 from kustavi_dcat.web.serving import Background, build_server, listening_on
@@ -257,25 +255,6 @@ def test_a_system_description_names_the_data_sets_it_holds(server: Served, graph
                                   "/dataset/varhaiskasvatus/", "/tietovarannot/tietovarannot/catalog"])
 def test_paths_that_are_not_catalogue_iris_are_not_found(server: Served, path: str) -> None:
     assert fetch(server, path).status == 404
-
-
-def test_html_fallback_page_escapes_everything(published: Path, tmp_path: Path, graph: Graph) -> None:
-    hostile = '<script>alert("x")</script> & \'q\''
-    changed = Graph()
-    for triple in graph:
-        changed.add(triple)
-    iri = top_catalogue(graph)
-    changed.remove((iri, DCT.title, None))
-    changed.add((iri, DCT.title, Literal(hostile, lang="fi")))
-    write_atomically(tmp_path / "out", serialise_all(changed))
-    with running(tmp_path / "out") as srv:
-        pages = [fetch(srv, "/"), fetch(srv, "/index.html"), fetch(srv, "/tietovarannot/")]
-    for page in pages:
-        assert page.status == 200 and page.media_type == "text/html"
-        assert b"<script>" not in page.body
-        assert b"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;q&#x27;" in page.body
-        assert page.header("Access-Control-Allow-Origin") == "*"
-        assert "default-src 'none'" in (page.header("Content-Security-Policy") or "")
 
 
 # -- Hydra paging ----------------------------------------------------------------------------------

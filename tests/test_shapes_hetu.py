@@ -23,7 +23,7 @@ from kustavi_dcat import characters, hetu
 from kustavi_dcat.fastvalidate import TARGET_TWINS, normalised_query
 from kustavi_dcat.validate import VALUE_SCAN, shapes_graph
 
-RULE = URIRef("https://w3id.org/kustavi-dcat/shapes#FI-NoPersonalIdentityCode")
+RULE = URIRef("https://www.kustavi.fi/tietovarannot/s28/shapes#FI-NoPersonalIdentityCode")
 P = URIRef("https://example.org/text")
 
 

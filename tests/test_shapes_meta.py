@@ -13,7 +13,7 @@ from rdflib.namespace import RDF, SH
 from kustavi_dcat.mapping import Mapped
 from kustavi_dcat.validate import shapes_graph, validate_graph
 
-KS = "https://w3id.org/kustavi-dcat/shapes#"
+KS = "https://www.kustavi.fi/tietovarannot/s28/shapes#"
 PARAMETERS = {SH.minCount, SH.maxCount, SH.nodeKind, SH["class"], SH.datatype, SH["in"], SH.pattern,
               SH["or"], SH.node, SH.qualifiedValueShape, SH.languageIn, SH.sparql}
 """The constraint parameters the project's shapes use; a shape with one of them can report a result."""

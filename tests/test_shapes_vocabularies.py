@@ -14,7 +14,7 @@ from kustavi_dcat import vocab
 from kustavi_dcat.validate import shapes_graph
 from tests.conftest import shared_or_skip
 
-KS = "https://w3id.org/kustavi-dcat/shapes#"
+KS = "https://www.kustavi.fi/tietovarannot/s28/shapes#"
 EU = "http://publications.europa.eu/resource/authority/"
 SCHEMES = {
     "Vocab-AccessRights": EU + "access-right",

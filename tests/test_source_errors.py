@@ -471,3 +471,50 @@ def test_deep_nesting_is_refused_with_its_place(src: Path, out: Path) -> None:
     result = refused(src, out)
     [m] = [m for m in problems(result) if m["file"] == str(deep)]
     assert m["line"] == "1" and int(m["column"]) > 60 and "nested" in m["what"]
+
+
+# -- the page's order of a section's information resources -----------------------------------------
+
+ORDER = "resources: [varhaiskasvatus, ikaihmisten-palvelut, perhetyo-ja-aikuissosiaalityo]"
+
+
+def test_an_unknown_id_in_a_sections_order_is_located_with_a_guess(src: Path, out: Path) -> None:
+    text = replace(src / CATALOG, ORDER, ORDER.replace("ikaihmisten-palvelut,", "ikaihmisten-palvelu,"))
+    line, column = position(text, "ikaihmisten-palvelu,")
+    reported = problems(refused(src, out))
+    found = {(m["field"], m["what"]) for m in reported}
+    assert ("sections[0].resources[1]", "information resource `ikaihmisten-palvelu` is not defined") in found
+    [m] = [m for m in reported if m["field"] == "sections[0].resources[1]"]
+    assert (m["file"], int(m["line"]), int(m["column"])) == (str(src / CATALOG), line, column)
+    assert "did you mean `ikaihmisten-palvelut`?" in m["fix"]
+    # the resource left out of the list is reported too, at the list
+    assert any(f == "sections[0].resources" and "`ikaihmisten-palvelut` of this section" in w for f, w in found)
+
+
+def test_a_resource_missing_from_its_sections_order_is_named(src: Path, out: Path) -> None:
+    text = replace(src / CATALOG, ORDER, ORDER.replace(", perhetyo-ja-aikuissosiaalityo", ""))
+    line, column = position(text, "[varhaiskasvatus, ikaihmisten-palvelut]")
+    [m] = problems(refused(src, out))
+    assert (m["file"], int(m["line"]), int(m["column"]), m["field"]) == (str(src / CATALOG), line, column,
+                                                                          "sections[0].resources")
+    assert "`perhetyo-ja-aikuissosiaalityo` of this section" in m["what"]
+    assert "add `- perhetyo-ja-aikuissosiaalityo`" in m["fix"]
+
+
+def test_a_resource_listed_twice_is_refused(src: Path, out: Path) -> None:
+    replace(src / CATALOG, ORDER, ORDER.replace("]", ", varhaiskasvatus]"))
+    [m] = problems(refused(src, out))
+    assert m["field"] == "sections[0].resources[3]" and "listed twice" in m["what"]
+
+
+def test_a_resource_listed_under_another_section_is_refused(src: Path, out: Path) -> None:
+    """A second section lists a resource of the first: both the wrong place and the gap are named."""
+    text = (src / CATALOG).read_text("utf-8")
+    second = ("  - id: muut\n    title: {fi: Muut tietovarannot}\n    description: {fi: Muut.}\n"
+              "    resources: [perhetyo-ja-aikuissosiaalityo]\n\nservice:")
+    (src / CATALOG).write_text(text.replace("\nservice:", "\n" + second, 1).replace(
+        ORDER, ORDER.replace(", perhetyo-ja-aikuissosiaalityo", "")), "utf-8")
+    found = {(m["field"], m["what"]) for m in problems(refused(src, out))}
+    assert any(f == "sections[1].resources[0]" and "is in section `sosiaalipalvelut`" in w for f, w in found), found
+    assert any(f == "sections[0].resources" and "`perhetyo-ja-aikuissosiaalityo` of this section" in w
+               for f, w in found), found

@@ -12,13 +12,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import URIRef
 
-from kustavi_dcat import fastvalidate, pipeline, render, units
+from kustavi_dcat import fastvalidate, pipeline, render
+from kustavi_dcat.cli import main
 from kustavi_dcat.errors import SourceError
 from kustavi_dcat.namespaces import DCAT, DCT, RDF
+from kustavi_dcat.records import pool
+from kustavi_dcat.records.handover import HandOver, Reason, hand_over_of
+from kustavi_dcat.records.unit import SourceFile
 from kustavi_dcat.triples import Triples
 from tests.conftest import ROOT
 from tests.support.synth import write_tree
@@ -31,7 +36,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def _whole(source: Path, out: Path, *, fast: bool = False) -> pipeline.PublishReport:
-    return pipeline.publish_whole(source, out, lambda stage: None, fast=fast, jobs=1)
+    return pipeline.publish_whole(source, out, lambda stage: None, fast=fast, jobs=1, reason="compared")
 
 
 def _report_or_refusal(source: Path, out: Path, **options: object) -> object:
@@ -86,15 +91,15 @@ def test_deliberate_violations_are_found_alike(broken: Path, tmp_path: Path) -> 
 def test_worker_processes_give_the_same_bytes(synthetic: Path, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     one = pipeline.publish(synthetic, tmp_path / "one", jobs=1)
-    monkeypatch.setattr(units, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(pool, "PARALLEL_MIN_FILES", 1)
     made: list[int] = []
-    original = units._make_all
+    original = pool.make_all
 
-    def spy(items: list[tuple[str, bytes, str]], jobs: int | None) -> list[bytes]:
-        made.append(len(items))
-        return original(items, jobs)
+    def spy(files: list[SourceFile], jobs: int | None) -> list[bytes]:
+        made.append(len(files))
+        return original(files, jobs)
 
-    monkeypatch.setattr(units, "_make_all", spy)
+    monkeypatch.setattr(pool, "make_all", spy)
     two = pipeline.publish(synthetic, tmp_path / "two", jobs=2)
     assert made == [len(list((synthetic / "resources").iterdir()))]
     assert _files(tmp_path / "one") == _files(tmp_path / "two")
@@ -115,6 +120,40 @@ def test_a_node_the_renderer_cannot_write_alone_hands_over_to_the_whole_graph(
     done = pipeline.publish(synthetic, tmp_path / "records")
     assert done.whole_graph is not None and "cannot be written on its own" in done.whole_graph
     assert _files(tmp_path / "records") == expected
+
+
+def test_publish_verbose_says_which_path_ran_and_why(synthetic: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    def published(out: str) -> str:
+        result = CliRunner().invoke(main, ["publish", "-v", "--no-cache", "--source", str(synthetic),
+                                           "--out", str(tmp_path / out)])
+        assert result.exit_code == 0, result.output
+        return result.stderr
+
+    files = len(list((synthetic / "resources").iterdir()))
+    assert f"{files} records, 0 of them from the cache" in published("records")
+    original = render.render
+
+    def refuse(subject: URIRef, pairs: object) -> render.Block:
+        if "/system/" in str(subject):
+            raise render.NotRenderable("test")
+        return original(subject, pairs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "render", refuse)
+    said = published("whole")
+    assert "whole graph: a node cannot be written on its own (test)" in said
+    assert "records, " not in said
+
+
+@pytest.mark.parametrize("reason", list(Reason))
+def test_a_hand_over_reason_survives_the_record_cache(reason: Reason) -> None:
+    """A record's reason is stored with its unit by name; read back, it says the same."""
+    details = [f"detail {i}" for i in range(reason.value.count("{}"))]
+    handover = HandOver(reason, *details)
+    again = hand_over_of(handover.plain())
+    assert again is not None and again.reason is reason
+    assert str(again) == str(handover) == reason.value.format(*details)
+    assert "{" not in str(again)
 
 
 def test_a_source_problem_is_reported_exactly_as_the_loader_reports_it(synthetic: Path, tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ def test_result_carries_rule_hint_and_source_line(broken: Graph, kustavi_mapped:
     assert title.severity == "Violation"
     assert title.focus == str(DATA_SET)
     assert title.constraint == str(SH.MinCountConstraintComponent)
-    assert title.shape == "https://w3id.org/kustavi-dcat/shapes#Dataset-title"
+    assert title.shape == "https://www.kustavi.fi/tietovarannot/s28/shapes#Dataset-title"
     assert title.message and title.hint
     assert title.origin == kustavi_mapped.origins[DATA_SET]
     assert title.origin.file.endswith("source/resources/varhaiskasvatus.yaml")

@@ -1,16 +1,23 @@
-"""People's pages: the published index pages served as they are, and a browser sent to a resource's section."""
+"""People's pages: the published front and section pages served as they are, a browser sent to the section
+that shows an IRI (through the anchor map of a large catalogue), and no HTML without a published page."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from kustavi_dcat.errors import OutputError
+from kustavi_dcat.page import ANCHORS_FILE, split
 from kustavi_dcat.pipeline import publish
+from kustavi_dcat.web.app import create_app
 from tests.conftest import SOURCE
+from tests.pagehtml import parse
 from tests.serving import Served, fetch, running
+from tests.support.synth import write_tree
 
 PAGES = {"index.html": "fi", "index.sv.html": "sv", "index.en.html": "en"}
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -118,3 +125,117 @@ def test_the_vocabulary_namespace_resolves(bare: Path, all_pages: Served, path: 
     if path.endswith("/s28"):
         assert "Accept" in (reply.header("Vary") or "")
     assert fetch(all_pages, path, {"Accept": "image/png"}).status == (406 if path.endswith("/s28") else 200)
+
+
+# -- no page published: HTML is not offered --------------------------------------------------------
+
+def test_without_a_published_page_html_is_not_offered(bare: Path) -> None:
+    """The page is the one renderer of HTML: without it, ``/`` says so (naming the files from the public
+    address, never from ``Host``), a browser gets the RDF its ``*/*`` accepts, and a client that takes
+    only HTML gets 406 listing what there is."""
+    with running(bare, public_url=PUBLIC) as srv:
+        front = fetch(srv, "/", {"Host": "evil.example", "Accept": BROWSER})
+        browser = fetch(srv, "/dataset/varhaiskasvatus", {"Accept": BROWSER})
+        only_html = fetch(srv, "/dataset/varhaiskasvatus", {"Accept": "text/html"})
+        catalogue = fetch(srv, "/catalog", {"Accept": "text/html"})
+    assert front.status == 404 and front.media_type == "text/plain"
+    assert f"{PUBLIC}catalog.ttl".encode() in front.body and b"evil.example" not in front.body
+    assert b"kustavi-dcat publish" in front.body and b"<" not in front.body
+    assert browser.status == 200 and browser.media_type == "text/turtle"
+    assert only_html.status == 406 and catalogue.status == 406
+    assert b"text/html" not in only_html.body and b"text/turtle" in only_html.body
+
+
+# -- a large catalogue: section pages and the anchor map -----------------------------------------
+
+@pytest.fixture(scope="module")
+def split_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic catalogue published as a front page and section pages (threshold lowered)."""
+    folder = tmp_path_factory.mktemp("split")
+    write_tree(120, folder / "source", per_organisation=12)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(split, "SINGLE_PAGE_MAX_RESOURCES", 5)
+        publish(folder / "source", folder / "output")
+    assert (folder / "output" / ANCHORS_FILE).is_file()
+    return folder / "output"
+
+
+@pytest.fixture(scope="module")
+def split_served(split_out: Path) -> Iterator[Served]:
+    with running(split_out, public_url=PUBLIC) as srv:
+        yield srv
+
+
+def _anchors(out: Path) -> dict[str, str]:
+    anchors: dict[str, str] = json.loads((out / ANCHORS_FILE).read_bytes())["anchors"]
+    return anchors
+
+
+def test_every_section_page_is_served_as_published(split_out: Path, split_served: Served) -> None:
+    names = sorted(p.name for p in split_out.iterdir() if p.name.startswith("section-"))
+    assert len(names) > 3 and any(n.endswith(".sv.html") for n in names) and any(n.endswith(".en.html") for n in names)
+    for name in names:
+        reply = fetch(split_served, f"/{name}")
+        assert reply.status == 200 and reply.media_type == "text/html", name
+        assert reply.body == (split_out / name).read_bytes()
+        assert "default-src 'none'" in (reply.header("Content-Security-Policy") or "")
+    assert fetch(split_served, "/section-no-such-section.html").status == 404
+
+
+@pytest.mark.parametrize(("language", "suffix"), [(None, ".html"), ("sv-FI,sv;q=0.9", ".sv.html"),
+                                                  ("en-GB", ".en.html"), ("de", ".html")])
+def test_a_browser_is_sent_to_the_section_page_that_shows_the_iri(split_out: Path, split_served: Served,
+                                                                   language: str | None, suffix: str) -> None:
+    """A resource's, a data set's and a section's IRI each land on their section's page, in the browser's
+    language; the address is built from the public URL, whatever ``Host`` says."""
+    anchors = _anchors(split_out)
+    resource = next(k for k in anchors if k.startswith("dataset/"))
+    dataset = next(k for k in anchors if k.startswith("dataset/") and k != resource and anchors[k] != anchors[resource])
+    section = next(k for k in anchors if k.startswith("catalog/"))
+    headers = {"Accept": BROWSER, "Host": "evil.example", **({"Accept-Language": language} if language else {})}
+    for path in (resource, dataset, section):
+        reply = fetch(split_served, f"/{path}", headers)
+        page = anchors[path].removesuffix(".html") + suffix
+        assert reply.status == 303, path
+        assert reply.header("Location") == f"{PUBLIC}{page}#{path}"
+        assert path in parse((split_out / page).read_bytes()).ids(), f"{page} has no id {path}"
+    front = fetch(split_served, "/catalog", headers)
+    assert front.status == 303 and front.header("Location") == f"{PUBLIC}index{suffix}"
+
+
+def test_without_the_anchor_map_an_iri_goes_to_the_front_page(split_out: Path, tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    shutil.copytree(split_out, out)
+    (out / ANCHORS_FILE).unlink()
+    path = next(k for k in _anchors(split_out) if k.startswith("dataset/"))
+    with running(out) as srv:
+        reply = fetch(srv, f"/{path}", {"Accept": "text/html"})
+    assert reply.status == 303 and reply.header("Location") == f"https://tietovarannot.example/index.html#{path}"
+
+
+def test_an_anchor_map_that_is_not_publishs_stops_the_start(split_out: Path, tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    shutil.copytree(split_out, out)
+    (out / ANCHORS_FILE).write_text('{"anchors": {"dataset/x": "../../etc/passwd"}}')
+    with pytest.raises(OutputError, match="anchor map"):
+        create_app(out)
+
+
+def test_a_thousand_section_pages_are_held_open_under_a_low_descriptor_limit(bare: Path, tmp_path: Path) -> None:
+    """A national catalogue has about 1,200 section pages, all held open: a server started with the common
+    soft limit of 1,024 (here 256) raises it as far as the hard limit allows instead of failing."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "output"
+    shutil.copytree(bare, out)
+    for n in range(1000):
+        (out / f"section-s{n}.html").write_text("<!DOCTYPE html>\n")
+    code = ("import resource, sys; from pathlib import Path; from kustavi_dcat.web.files import Published\n"
+            "soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+            "resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))\n"
+            "published = Published.open(Path(sys.argv[1]))\n"
+            "print(len(published.sections), resource.getrlimit(resource.RLIMIT_NOFILE)[0] > 1000)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1000", "True"]

@@ -8,14 +8,14 @@ package, and the Python, rdflib and PyYAML versions), the bytes of ``catalog.yam
 its bytes. A changed byte anywhere in them is a different key, so a stale entry is never found; an entry
 whose stored key differs from its file name's, or that cannot be read, is ignored and made again.
 
-An entry is one file: a magic number, a digest, an 8-byte length, the record's summary (``units.Unit``:
+An entry is one file: a magic number, a digest, an 8-byte length, the record's summary (``records.unit.Unit``:
 identifiers, types, validation results, block offsets) as JSON, and then the record's text blocks, read
 back with ``pread`` while the output files are assembled (where the blocks start is read from the file
 itself, so an entry stored again meanwhile is still read right). Entries are written as they are made (by
 the worker processes); they depend only on their key, so a publish that fails later leaves nothing wrong
 behind.
 
-The catalogue level (``units.Level``: the catalogue-level nodes' results and text, and the order of
+The catalogue level (``records.catalogue.Level``: the catalogue-level nodes' results and text, and the order of
 every file's blocks) is one more file, ``catalogue-<key>``, keyed by the code, ``catalog.yaml`` and every
 record's public digest in order; a stored level also stands for the cross-record identifier checks it
 passed, since the digests hold every identifier each record defines and refers to. Entries not used by

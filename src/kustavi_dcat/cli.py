@@ -78,8 +78,9 @@ class _MaskCodes(logging.Filter):
         return True
 
 
-def _mask_logs() -> None:
-    """Every handler that can write a log line to the terminal masks codes first; so do warnings."""
+def mask_logs() -> None:
+    """Every handler that can write a log line to the terminal masks codes first; so do warnings. Public:
+    a test sets logging up in a fresh process exactly as the CLI does."""
     import warnings
 
     from kustavi_dcat import hetu
@@ -101,7 +102,7 @@ def _mask_logs() -> None:
 @click.version_option(__version__, prog_name="kustavi-dcat")
 def main() -> None:
     """Publish a description of information resources (Act 906/2019, s. 28) as DCAT-AP 3.0.1."""
-    _mask_logs()
+    mask_logs()
 
 
 @main.command()

@@ -11,7 +11,7 @@ A code is ``DDMMYY``, a century sign, ``NNN`` and a check character, found **wha
 ``V``, ``U``; ``A`` to ``F``), a dash such as U+2010, U+2011 or U+2212 for ``-``, spaces and invisible
 characters between the characters, and percent-encoded characters (``%2D``, ``%33``, ``%54``). A code
 counts when its day is 1-31, its month 1-12 and its check character right. The SHACL shape
-(shapes/dcat-ap-fi.ttl) uses the same ``CANDIDATE`` and steps with SPARQL ``REGEX``, ``REPLACE`` and
+(shapes/s28-profile.ttl) uses the same ``CANDIDATE`` and steps with SPARQL ``REGEX``, ``REPLACE`` and
 ``UCASE``: ``sparql_canonical`` writes its BINDs and the tests compare the shape with this module.
 """
 

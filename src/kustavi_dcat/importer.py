@@ -627,6 +627,8 @@ class _Builder:
         self.section_id = self.ids.new(slug(page.title), "sivu")
         self.system_ids = _Ids()
         self.system_by_name: dict[str, str] = {}
+        self.order: list[str] = []
+        """The resources' ids in the order the page lists them (written as the section's `resources:`)."""
         self.criteria: dict[str, dict[str, Any]] = {}
 
     def warn(self, line: int, message: str, hint: str = "") -> None:
@@ -673,6 +675,8 @@ class _Builder:
                  "documents": _fi(ref.documents), "see": _fi(ref.see)}
                 for ref in page.cross_references
             ]
+        if self.order:
+            out["resources"] = list(self.order)
         return out
 
     def catalog_file(self) -> dict[str, Any]:
@@ -792,6 +796,7 @@ class _Builder:
 
     def build(self) -> Records:
         resources = [self.resource(block) for block in self.page.resources]
+        self.order = [rid for rid, _ in resources]
         catalog = self.catalog_file()
         text_name = Path(self.name).name  # not the whole path: the records are the same wherever it was
         files = {"catalog.yaml": _header(text_name, self.placeholders) + _dump(schema.ordered(schema.CATALOG_FILE,

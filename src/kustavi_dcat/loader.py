@@ -143,6 +143,9 @@ def checked(head: Read, reads: list[Read], problems: list[Problem]) -> Source:
         referred += read.referred
         if isinstance(read.record, Resource):
             resources.append(read.record)
+    if len(resources) < len(reads):  # a resource file not read: the sections' lists wait until it is
+        referred = [m for m in referred if m.kind not in ("information resource", MEMBER)]
+        defined = [m for m in defined if m.kind != ORDERED]
     if head.parsed:
         problems.extend(cross_check(defined, referred))
     if problems or not isinstance(head.record, dict):
@@ -611,8 +614,37 @@ def _split_systems(values: dict[str, object]) -> None:
     values["system_refs"] = tuple(s for s in items if isinstance(s, str))
 
 
+MEMBER = "section member"
+"""Mentions of ``<section id>/<resource id>``: defined by a resource's `section:`, referred to by a
+section's `resources:` list (checked across records: ``order_problems``)."""
+ORDERED = "section order"
+"""Defined by a section that lists its resources (`resources:`): every one of them must be listed."""
+
+
+def _check_section(r: Reader, m: dict[str, Node], values: dict[str, object], path: str) -> bool:
+    """A section's `resources:` (the page's order) names each resource once; that they are this section's
+    resources, and all of them, is a rule across records (``order_problems``)."""
+    node, section, listed = m.get("resources"), values["id"], values["resources"]
+    if not isinstance(node, yaml.SequenceNode) or not isinstance(section, str) or not isinstance(listed, tuple):
+        return True
+    r.define(ORDERED, section, node, _sub(path, "resources"))
+    seen: dict[str, Node] = {}
+    for j, item in enumerate(node.value):
+        if not isinstance(item, yaml.ScalarNode) or item.value not in listed:
+            continue  # (reported by the reader)
+        where = f"{_sub(path, 'resources')}[{j}]"
+        if item.value in seen:
+            r.problem(item, where, f"information resource `{short(item.value)}` is listed twice (first on line "
+                      f"{seen[item.value].start_mark.line + 1})", "list each resource once, where the page shows it")
+            continue
+        seen[item.value] = item
+        r.refer(MEMBER, f"{section}/{item.value}", item, where)
+    return True
+
+
 _CHECKS: dict[str, Callable[[Reader, dict[str, Node], dict[str, object], str], bool]] = {
     "period": _check_period,
+    "section": _check_section,
 }
 """What a record needs beyond its keys: a rule across keys (``False``: the record is refused)."""
 
@@ -638,6 +670,7 @@ def _resource(r: Reader, node: Node) -> Resource | None:
     assert isinstance(resource, Resource)
     _check_access(r, m, resource)
     _check_statutes_in_force(r, m, resource)
+    r.define(MEMBER, f"{resource.section}/{resource.id}", m["section"], "section")
     return resource
 
 
@@ -695,13 +728,16 @@ WHERE_DEFINED: dict[str, str] = {
     "system": "under a resource's `systems:` as `- id: ...` with a `name:`",
     "resource system": "in this resource's `systems:` list",
     "access basis": "under `access_bases:` in catalog.yaml",
+    "information resource": "as a file in `resources/` (its `id:`)",
 }
 
 
 def cross_check(defined: list[Mention], referred: list[Mention]) -> list[Problem]:
     """Identifiers unique per IRI space and every reference resolving; problems point at the id or the
     reference itself, with its field."""
-    problems: list[Problem] = []
+    problems = order_problems(defined, referred)
+    defined = [m for m in defined if m.kind not in (MEMBER, ORDERED)]
+    referred = [m for m in referred if m.kind != MEMBER]
     first: dict[tuple[str, str], Mention] = {}
     for m in defined:
         key = (ID_SPACES[m.kind], m.value)
@@ -733,4 +769,36 @@ def cross_check(defined: list[Mention], referred: list[Mention]) -> list[Problem
         problems.append(Problem(m.origin.file, m.origin.line, m.origin.column, m.field, message,
                                 f"{hint}; define it {WHERE_DEFINED[m.kind]}" if not guess else
                                 f"{hint} (or define it {WHERE_DEFINED[m.kind]})"))
+    return problems
+
+
+def order_problems(defined: list[Mention], referred: list[Mention]) -> list[Problem]:
+    """A section's `resources:` lists its own information resources, every one of them (the page shows
+    them in that order); an id that is no resource at all is reported as an undefined reference."""
+    members = {m.value: m for m in defined if m.kind == MEMBER}
+    section_of = {value.split("/", 1)[1]: value.split("/", 1)[0] for value in members}
+    listed = {m.value for m in referred if m.kind == MEMBER}
+    sections = {m.value for m in defined if m.kind == "section"}
+    problems: list[Problem] = []
+    for m in referred:
+        section, ident = m.value.split("/", 1) if m.kind == MEMBER else ("", "")
+        own = section_of.get(ident)
+        if m.kind == MEMBER and own in sections and own != section:
+            o = members[f"{own}/{ident}"].origin
+            problems.append(Problem(m.origin.file, m.origin.line, m.origin.column, m.field,
+                                    f"information resource `{short(ident)}` is in section `{short(own)}` "
+                                    f"({o.file}:{o.line}), not in `{short(section)}`",
+                                    f"list it under section `{short(own)}`'s `resources:`, or change its "
+                                    "`section:`"))
+    for m in defined:
+        if m.kind != ORDERED:
+            continue
+        for value, member in members.items():
+            section, ident = value.split("/", 1)
+            if section == m.value and value not in listed:
+                problems.append(Problem(m.origin.file, m.origin.line, m.origin.column, m.field,
+                                        f"information resource `{short(ident)}` of this section "
+                                        f"({member.origin.file}) is not listed",
+                                        f"add `- {short(ident)}` where the page shows it; `resources:` lists "
+                                        "every resource of the section, or is left out (file-name order)"))
     return problems

@@ -7,7 +7,11 @@ stage - a SHACL violation, a duplicate identifier - can point the steward at the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
 """The language tags the catalogue uses: exactly these, lower case (the harvester matches them literally)."""
@@ -175,6 +179,8 @@ class Section:
     technical_interface: TechnicalInterface | None = None
     cross_references: tuple[CrossReference, ...] = ()
     source_page: SourcePage | None = None
+    resources: tuple[str, ...] = ()
+    """Its information resources' ids in the page's order (empty: in file-name order)."""
 
 
 @dataclass(frozen=True)
@@ -320,3 +326,22 @@ class Source:
     def systems(self) -> tuple[tuple[Resource, System], ...]:
         """Every defined system with the resource that defines it."""
         return tuple((r, s) for r in self.resources for s in r.systems)
+
+
+def in_page_order(sections: Iterable[Section], items: Iterable[_T], where: Callable[[_T], tuple[str, str]]) -> list[_T]:
+    """``items`` in the order of the description pages: by section as ``catalog.yaml`` lists them, within a
+    section as its ``resources:`` lists them. ``where`` gives an item's section id and resource id. A
+    section without the list keeps the items' own order (their files' names): the sort is stable, so the
+    same source always gives the same order."""
+    rank: dict[tuple[str, str], tuple[int, int]] = {}
+    first: dict[str, int] = {}
+    for s, section in enumerate(sections):
+        first[section.id] = s
+        for r, ident in enumerate(section.resources):
+            rank[(section.id, ident)] = (s, r)
+
+    def key(item: _T) -> tuple[int, int]:
+        section, ident = where(item)
+        return rank.get((section, ident), (first.get(section, len(first)), len(rank)))
+
+    return sorted(items, key=key)

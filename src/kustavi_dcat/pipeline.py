@@ -1,7 +1,9 @@
 """The whole pipeline, stage by stage: load -> map -> validate -> serialise -> publish.
 
 Nothing is written unless every stage before publishing succeeded, so a bad source or an invalid
-catalogue never costs a steward the output that harvesters are reading.
+catalogue never costs a steward the output that harvesters are reading. There are two paths through the
+stages, giving the same files and report: record by record (``publish_records``, the ``records`` package)
+and the whole graph (``publish_whole``); ``publish`` decides which runs, in one place.
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ from kustavi_dcat.namespaces import DCAT, RDF
 from kustavi_dcat.page import render_pages, stale_pages
 from kustavi_dcat.page.records import record_pages
 from kustavi_dcat.publish import recover, write_atomically
+from kustavi_dcat.records import catalogue, pool, source_folder
+from kustavi_dcat.records import files as catalogue_files
+from kustavi_dcat.records.handover import HandOver
 from kustavi_dcat.serialise import Writers, serialise_all
 from kustavi_dcat.triples import Triples
-from kustavi_dcat.units import WholeGraph, assemble
 from kustavi_dcat.validate import Report, validate_graph
 
 
@@ -89,58 +93,84 @@ def publish(source_dir: Path, out_dir: Path, progress: Callable[[str], None] | N
 
     ``progress`` is called with each stage's name as it starts, and with "done" at the end, so a
     front end can show a progress bar or time the stages without this module knowing about terminals.
-    ``fast`` publishes record by record (``units.py``: each resource file read, mapped, validated with the
-    compiled shapes and rendered on its own, on up to ``jobs`` processes, and kept in the record cache in
-    ``cache_dir``, or in a temporary folder without one), falling back to the whole graph where it must;
-    ``fast=False`` runs the whole-graph path with pyshacl itself. The files and the report are the same
-    either way. The description pages (``page.render_pages``, from ``template_dir`` when given) are written
-    with the catalogue files, in the same atomic set.
+    ``fast`` publishes record by record (``publish_records``: each resource file read, mapped, validated
+    with the compiled shapes and rendered on its own, on up to ``jobs`` processes, and kept in the record
+    cache in ``cache_dir``, or in a temporary folder without one), falling back to the whole graph where it
+    must; ``fast=False`` runs the whole-graph path with pyshacl itself. The files and the report are the
+    same either way; the report says which path ran (``PublishReport.whole_graph``). The description pages
+    (``page.render_pages``, from ``template_dir`` when given) are written with the catalogue files, in the
+    same atomic set.
     """
     step = _once(progress or _silent)
     recover(Path(out_dir))  # a publish killed midway left the folder half switched: all old again first
     with without_cycle_collection():
-        if fast:
-            try:
-                return _publish_units(source_dir, out_dir, step, jobs, cache_dir, template_dir)
-            except WholeGraph as exc:
-                return publish_whole(source_dir, out_dir, step, fast=True, jobs=jobs, reason=str(exc),
-                                     template_dir=template_dir)
-        return publish_whole(source_dir, out_dir, step, fast=False, jobs=jobs, template_dir=template_dir)
+        if not fast:
+            return publish_whole(source_dir, out_dir, step, fast=False, jobs=jobs, reason=ENGINE_PYSHACL,
+                                 template_dir=template_dir)
+        try:
+            return publish_records(source_dir, out_dir, step, jobs, cache_dir, template_dir)
+        except HandOver as handover:
+            # The one place the path is decided: the record path cannot be sure of the whole graph's
+            # report and bytes for this source (``handover.Reason`` names why), so the whole graph runs.
+            return publish_whole(source_dir, out_dir, step, fast=True, jobs=jobs, reason=str(handover),
+                                 template_dir=template_dir)
 
 
-def _publish_units(source_dir: Path, out_dir: Path, step: Callable[[str], None], jobs: int | None,
-                   cache_dir: Path | None, template_dir: Path | None) -> PublishReport:
+ENGINE_PYSHACL = "pyshacl"
+"""``PublishReport.whole_graph`` when the whole graph ran because pyshacl was asked for (``fast=False``)."""
+
+
+def publish_records(source_dir: Path, out_dir: Path, step: Callable[[str], None], jobs: int | None,
+                    cache_dir: Path | None, template_dir: Path | None) -> PublishReport:
+    """The record-by-record path (``records``); raises ``HandOver`` where it cannot be sure to give what
+    the whole graph gives, before anything is written."""
     step("load")
     notes: list[str] = []
     with ExitStack() as stack:
-        why = checked_dir(cache_dir) if cache_dir is not None else None
-        cache = RecordCache.for_source(cache_dir, source_dir) if cache_dir is not None and why is None else None
-        why = why or (cache.usable() if cache is not None else None)
-        if why is not None:
-            notes.append(f"{cache_dir}: the record cache cannot be kept there ({why}); this publish used a "
-                         "temporary one. Give another --cache-dir, or --no-cache")
-        if cache is None or why is not None:
-            cache = RecordCache.for_source(stack.enter_context(temporary_cache()), source_dir)
-        done = assemble(source_dir, cache, step, jobs)
-        if not done.report.conforms:
-            raise CatalogInvalid(done.report)
-        pages, kept = record_pages(done.source, done.units, cache, template_dir, jobs)
+        cache, keep = _record_cache(source_dir, cache_dir, stack, notes)
+        folder = source_folder.read(source_dir, cache)
+        step("map")  # each file read, mapped, validated and rendered on its own (``worker.make_unit``)
+        units = pool.units_of_files(folder.files, folder.head, cache, jobs)
+        step("validate")  # the cross-record checks and the catalogue level; the records' results confirmed
+        level, level_entry = catalogue.level_for(folder, units, cache)
+        report = catalogue.report(units, level)
+        if not report.conforms:
+            raise CatalogInvalid(report)
+        step("serialise")  # the four files are streamed from the records' blocks as they are written
+        pages, kept_pages = record_pages(folder.head, units, cache, template_dir, jobs)
         step("write")
-        files = {**done.writers, **pages, **vocabulary.files()}
+        files = {**catalogue_files.writers(units, level, cache), **pages, **vocabulary.files()}
         written = write_atomically(out_dir, files, remove=stale_pages(out_dir, files))
-        if why is None and cache_dir is not None:
-            cache.prune(done.used | kept)
+        if keep:
+            cache.prune({u.key for u in units} | {level_entry} | kept_pages)
     step("done")
-    counts = Counts(done.catalogs, done.datasets, done.services, done.triples)
-    return PublishReport(written, counts, done.report, records=done.records, reused=done.reused, notes=notes)
+    types = catalogue.type_counts(units, level)
+    counts = Counts(types[str(DCAT.Catalog)], types[str(DCAT.Dataset)], types[str(DCAT.DataService)],
+                    catalogue.triple_count(units, level))
+    return PublishReport(written, counts, report, records=len(units), reused=cache.hits, notes=notes)
+
+
+def _record_cache(source_dir: Path, cache_dir: Path | None, stack: ExitStack, notes: list[str]
+                  ) -> tuple[RecordCache, bool]:
+    """The record cache in ``cache_dir``, or a temporary one (removed when ``stack`` closes) where none is
+    given or it cannot be used (said in ``notes``); and whether it is kept (pruned to what was used)."""
+    why = checked_dir(cache_dir) if cache_dir is not None else None
+    cache = RecordCache.for_source(cache_dir, source_dir) if cache_dir is not None and why is None else None
+    why = why or (cache.usable() if cache is not None else None)
+    if why is not None:
+        notes.append(f"{cache_dir}: the record cache cannot be kept there ({why}); this publish used a "
+                     "temporary one. Give another --cache-dir, or --no-cache")
+    if cache is None or why is not None:
+        return RecordCache.for_source(stack.enter_context(temporary_cache()), source_dir), False
+    return cache, True
 
 
 def publish_whole(source_dir: Path, out_dir: Path, step: Callable[[str], None], *, fast: bool, jobs: int | None,
-                  reason: str | None = None, template_dir: Path | None = None) -> PublishReport:
+                  reason: str, template_dir: Path | None = None) -> PublishReport:
     """The whole-graph path: every record loaded and mapped into one graph, validated, serialised.
 
     ``fast`` validates with the compiled shapes over the whole graph (on ``jobs`` processes), otherwise
-    pyshacl runs. ``reason`` says why the record-by-record path handed over (kept in the report).
+    pyshacl runs. ``reason`` says why this path runs (kept in the report: ``publish -v`` shows it).
     """
     step("load")
     source = load(source_dir)
@@ -159,7 +189,7 @@ def publish_whole(source_dir: Path, out_dir: Path, step: Callable[[str], None], 
     everything = {**files, **pages, **vocabulary.files()}
     written = write_atomically(out_dir, everything, remove=stale_pages(out_dir, everything))
     step("done")
-    return PublishReport(written, Counts.of(mapped.triples), report, whole_graph=reason or "pyshacl")
+    return PublishReport(written, Counts.of(mapped.triples), report, whole_graph=reason)
 
 
 TEMPORARY_PREFIX = "kustavi-dcat-"

@@ -63,12 +63,12 @@ def write_atomically(out_dir: Path, files: Mapping[str, Content], remove: Collec
         kept = _prepare(out_dir, files, targets, temps, backups)
         _swap(out_dir, temps[:len(written)], targets, [b if k else None for b, k in zip(backups, kept, strict=True)])
         try:
-            _sync_dir(out_dir)
+            sync_dir(out_dir)
             _remove([out_dir / JOURNAL])  # the new output is published
         except BaseException:  # interrupted before that: the old output, as for any interrupt
             _recover(out_dir)
             raise
-        _sync_dir(out_dir)
+        sync_dir(out_dir)
         _remove(backups)
     return written
 
@@ -127,7 +127,7 @@ def _write_journal(out_dir: Path, targets: list[Path], temps: list[Path], backup
         os.fsync(fd)
     finally:
         os.close(fd)
-    _sync_dir(out_dir)
+    sync_dir(out_dir)
 
 
 def recover(out_dir: Path) -> bool:
@@ -155,12 +155,12 @@ def _recover(out_dir: Path) -> bool:
         elif backup is None and not (out_dir / temp).exists():
             (out_dir / target).unlink(missing_ok=True)  # a new file that was renamed into place
     if entries:
-        _sync_dir(out_dir)
+        sync_dir(out_dir)
     journal.unlink(missing_ok=True)
     for path in out_dir.iterdir():
         if _STRAY.match(path.name) and path.is_file():
             path.unlink(missing_ok=True)
-    _sync_dir(out_dir)
+    sync_dir(out_dir)
     return bool(entries)
 
 
@@ -218,7 +218,7 @@ def _swap(out_dir: Path, temps: list[Path], targets: list[Path], backups: list[P
             else:
                 targets[i].unlink(missing_ok=True)
         _remove(temps + [b for b in backups if b is not None] + [out_dir / JOURNAL])
-        _sync_dir(out_dir)
+        sync_dir(out_dir)
         if not isinstance(exc, OSError):
             raise
         failed = targets[len(done)]
@@ -247,7 +247,7 @@ def _write_all(jobs: list[tuple[Path, Content]]) -> None:
     streamed = [job for job in jobs if not isinstance(job[1], bytes)]
     if len(streamed) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for path, data in jobs:
-            _write_synced(path, data)
+            write_synced(path, data)
         return
     theirs = streamed[1::2]
     receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
@@ -257,7 +257,7 @@ def _write_all(jobs: list[tuple[Path, Content]]) -> None:
     try:
         for path, data in jobs:
             if (path, data) not in theirs:
-                _write_synced(path, data)
+                write_synced(path, data)
     except BaseException:  # this share failed or was interrupted: the other share is not wanted either
         helper.terminate()
         helper.join()
@@ -277,7 +277,7 @@ def _write_in_child(jobs: list[tuple[Path, Content]], send: Any) -> None:
     interrupts.in_child()
     try:
         for path, data in jobs:
-            _write_synced(path, data)
+            write_synced(path, data)
     except BaseException as exc:  # everything is reported to the parent, which raises it
         send.send((getattr(exc, "strerror", None) or str(exc) or type(exc).__name__,
                    str(getattr(exc, "filename", "") or "")))
@@ -285,7 +285,10 @@ def _write_in_child(jobs: list[tuple[Path, Content]], send: Any) -> None:
     send.send(None)
 
 
-def _write_synced(path: Path, data: Content) -> None:
+def write_synced(path: Path, data: Content) -> None:
+    """Write one temporary file (bytes, or streamed by a writer) and fsync it: every file is on disk
+    before any is renamed into place. The one place a file's bytes reach the disk (a test makes it fail
+    to check that a failed write leaves the previous output byte for byte)."""
     with open(path, "wb", buffering=1024 * 1024) as handle:
         if isinstance(data, bytes):
             handle.write(data)
@@ -295,8 +298,9 @@ def _write_synced(path: Path, data: Content) -> None:
         os.fsync(handle.fileno())
 
 
-def _sync_dir(folder: Path) -> None:
-    """Make the renames durable (POSIX); a no-op where folders cannot be opened."""
+def sync_dir(folder: Path) -> None:
+    """Make the renames in ``folder`` durable (POSIX); a no-op where folders cannot be opened. Called at
+    each step of the switch (a test interrupts one to check that the switch is undone)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

@@ -175,6 +175,10 @@ RECORDS: dict[str, Record] = {r.name: r for r in (
             of="technical interface"),
         Key("cross_references", "records", "pointers to where other documents are kept", default=(),
             of="cross-reference"),
+        Key("resources", "refs", "ids of its information resources, in the page's order", default=(),
+            of="information resource",
+            note="The ids of this page's information resources in the order the page lists them; when left "
+                 "out, they are shown in the order of their file names."),
     )),
     Record("service", models.Service, (
         Key("id", "id", "the data service's identifier", required=True, of="service", example="katalogi"),

@@ -100,6 +100,10 @@ class Triples:
     def subjects(self, p: Node, o: Node) -> Iterator[Node]:
         yield from self.pos.get(p, {}).get(o, {})
 
+    def pairs(self, s: Node) -> list[tuple[Node, Node]]:
+        """A subject's (predicate, object) pairs: what ``render.render`` writes its block from."""
+        return [(p, o) for p, objects in self.spo[s].items() for o in objects]
+
     def to_graph(self) -> Graph:
         """An rdflib graph of the same triples, with the project's prefixes bound."""
         graph = Graph()

@@ -29,7 +29,7 @@ SHAPE_FILES_EXCLUDED = ("vocabularies.ttl",)
 SEVERITIES = ("Violation", "Warning", "Info")
 """In the order a person should read them."""
 
-VALUE_SCAN = URIRef("https://w3id.org/kustavi-dcat/shapes#FI-Values")
+VALUE_SCAN = URIRef("https://www.kustavi.fi/tietovarannot/s28/shapes#FI-Values")
 """The one shape whose target reads every value in the graph (shapes/s28-profile.ttl)."""
 
 REDACTED = hetu.REDACTED

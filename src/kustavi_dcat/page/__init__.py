@@ -19,16 +19,25 @@ per section instead (``split.py``; ``page-anchors.json`` then says which page ho
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from kustavi_dcat.errors import KustaviError
-from kustavi_dcat.models import Source
+from kustavi_dcat.models import Source, in_page_order
 from kustavi_dcat.page.schemaorg import catalog_jsonld
-from kustavi_dcat.page.split import ANCHORS_FILE, SINGLE_PAGE_MAX_RESOURCES, is_split, split_pages, stale_pages
+from kustavi_dcat.page.split import (
+    ANCHORS_FILE,
+    SECTION_FILE,
+    SINGLE_PAGE_MAX_RESOURCES,
+    in_language,
+    is_split,
+    split_pages,
+    stale_pages,
+)
 from kustavi_dcat.page.view import PAGE_FILES, TemplateProblem, environment, page_languages, render_page, script_json
 
-__all__ = ["ANCHORS_FILE", "PAGE_FILES", "SINGLE_PAGE_MAX_RESOURCES", "TemplateError", "is_split", "page_languages",
-           "render_pages", "stale_pages"]
+__all__ = ["ANCHORS_FILE", "PAGE_FILES", "SECTION_FILE", "SINGLE_PAGE_MAX_RESOURCES", "TemplateError", "in_language",
+           "is_split", "page_languages", "render_pages", "stale_pages"]
 
 
 class TemplateError(KustaviError):
@@ -36,7 +45,10 @@ class TemplateError(KustaviError):
 
 
 def render_pages(source: Source, template_dir: Path | None = None) -> dict[str, bytes]:
-    """File name -> bytes of every language page of ``source`` (the same bytes for the same source)."""
+    """File name -> bytes of every language page of ``source`` (the same bytes for the same source), its
+    information resources in the pages' order (``models.in_page_order``), whatever order they came in."""
+    source = replace(source, resources=tuple(in_page_order(source.sections, source.resources,
+                                                           lambda r: (r.section, r.id))))
     try:
         env = environment(template_dir)
         if is_split(len(source.resources)):

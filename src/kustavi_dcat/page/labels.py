@@ -4,6 +4,15 @@ Everything else on the page is the steward's text from ``source/``. The Finnish 
 of the common description-page template (Kustavi's page uses them); the Swedish and English ones are this
 project's translations (the Swedish ones aim at the terms of the Swedish text of Act 906/2019). A steward
 who words them otherwise overrides the templates (``publish --template-dir``).
+
+Sources of the Swedish terms (docs/page.md, "Terms", says which are verified and which are not):
+the Swedish pages on the section 28 description by Varsinais-Suomen hyvinvointialue
+(varha.fi/sv, "Beskrivning av handlingars offentlighet inom Egentliga Finlands välfärdsområde"), the
+National Archives (kansallisarkisto.fi/sv, "Beskrivning över handlingsoffentligheten"), Loviisa
+(loviisa.fi/sv) and Kristinestad (kristinestad.fi), and the Swedish government proposal RP 284/2018 rd
+(eduskunta.fi): *informationslager*, *ärenderegister*, *informationsmaterial*, *informationssystem*,
+*informationsbegäran* / *begäran om information*. *Sökkriterier*, *tekniskt gränssnitt* and
+*personuppgiftsansvarig* are this project's literal renderings, not yet checked against the Act's text.
 """
 
 from __future__ import annotations

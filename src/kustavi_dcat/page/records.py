@@ -30,7 +30,7 @@ from markupsafe import Markup
 from kustavi_dcat import interrupts, plain
 from kustavi_dcat.cache import RecordCache
 from kustavi_dcat.iris import Iris
-from kustavi_dcat.models import LangText, Section, Source, System
+from kustavi_dcat.models import LangText, Section, Source, System, in_page_order
 from kustavi_dcat.page import TemplateError, render_pages
 from kustavi_dcat.page.split import (
     ANCHORS_FILE,
@@ -43,7 +43,8 @@ from kustavi_dcat.page.split import (
     section_page,
 )
 from kustavi_dcat.page.view import TemplateProblem, environment, page_languages
-from kustavi_dcat.units import PARALLEL_MIN_FILES, Unit, resource_of, stop_pool
+from kustavi_dcat.records.pool import PARALLEL_MIN_FILES, stop_pool
+from kustavi_dcat.records.unit import Unit, resource_of
 
 Writer = Callable[[BinaryIO], None]
 
@@ -82,6 +83,8 @@ def _light(unit: Unit) -> _Light:
 def _split(source: Source, units: list[Unit], cache: RecordCache, env: jinja2.Environment, templates: str,
            jobs: int | None) -> tuple[dict[str, bytes | Writer], set[str]]:
     lights = [_light(u) for u in units]
+    order = in_page_order(source.sections, range(len(units)), lambda n: (lights[n].section, lights[n].ident))
+    units, lights = [units[n] for n in order], [lights[n] for n in order]
     files: dict[str, bytes | Writer] = dict(contents_pages(env, source, listing(
         (x.section, x.ident, x.title) for x in lights)))
     iris = Iris(source.catalog.base_iri)

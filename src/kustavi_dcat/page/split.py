@@ -40,7 +40,9 @@ the synthetic national records' texts); above it, a front page and a page per se
 ANCHORS_FILE = "page-anchors.json"
 """Written beside a large catalogue's pages: each anchor (an IRI relative to the base) -> its Finnish page."""
 
-_OWN_FILE = re.compile(r"section-[a-z0-9]+(?:-[a-z0-9]+)*(?:\.sv|\.en)?\.html|" + re.escape(ANCHORS_FILE))
+SECTION_FILE = re.compile(r"section-[a-z0-9]+(?:-[a-z0-9]+)*(?:\.sv|\.en)?\.html")
+"""The name of a section's page in any language (``section_files``)."""
+_OWN_FILE = re.compile(SECTION_FILE.pattern + "|" + re.escape(ANCHORS_FILE))
 """The names of the files only a large catalogue's pages have."""
 
 Listed = dict[str, list[tuple[str, LangText]]]
@@ -54,7 +56,13 @@ def is_split(resources: int) -> bool:
 
 def section_files(section_id: str) -> dict[str, str]:
     """A section's page in each language (the Finnish one without a language suffix, as ``index.html``)."""
-    return {lang: f"section-{section_id}{name[len('index'):]}" for lang, name in PAGE_FILES.items()}
+    return {lang: in_language(f"section-{section_id}.html", lang) for lang in PAGE_FILES}
+
+
+def in_language(page: str, lang: str) -> str:
+    """The name of a Finnish page (``index.html``, ``section-x.html``: ``ANCHORS_FILE``'s values) in
+    ``lang``: ``.sv`` or ``.en`` before ``.html``."""
+    return page.removesuffix(".html") + PAGE_FILES[lang].removeprefix("index")
 
 
 def contents_pages(env: jinja2.Environment, source: Source, listed: Listed) -> dict[str, bytes]:

@@ -6,7 +6,10 @@
 - the path of every IRI under the base IRI: that resource's description (``catalogue.describe``); a
   browser is sent (``303``) to the resource's section of the published page in its language.
 - ``/sparql``: the SPARQL 1.1 Protocol, read-only, with the server's time and size limits.
-- ``/``, ``/index.html``, ``/index.sv.html``, ``/index.en.html``: the published pages.
+- ``/``, ``/index.html``, ``/index.sv.html``, ``/index.en.html``, and a large catalogue's
+  ``section-<id>.html`` pages (``.sv.html``, ``.en.html``): the published pages. While none is published,
+  HTML is not offered: ``/`` is a ``404`` naming the files, and a resource is negotiated among the RDF
+  formats only.
 - strong ``ETag``, ``Last-Modified``, ``304``, gzip, ``Vary``; CORS on every answer, errors included.
 - request paths that try to climb out (``..``, backslashes, NUL, plain or encoded) get ``400``.
 
@@ -15,7 +18,6 @@ Every absolute link is made from ``--public-url`` or the catalogue's base IRI, n
 
 from __future__ import annotations
 
-import html
 import logging
 import threading
 from collections import OrderedDict
@@ -29,6 +31,7 @@ from werkzeug.http import http_date
 from werkzeug.wrappers import Request, Response
 
 from kustavi_dcat.errors import OutputError
+from kustavi_dcat.page import SECTION_FILE, in_language
 from kustavi_dcat.web.catalogue import Catalogue, serialise
 from kustavi_dcat.web.files import GZIP_LIMIT, PAGES, VOCABULARY, Body, HeldFile, Published
 from kustavi_dcat.web.negotiation import (
@@ -78,14 +81,6 @@ class _Lru:
         return value
 
 
-def fallback_page(title: str, public_base: str) -> bytes:
-    """The page at ``/`` while no ``index.html`` is published: the catalogue's name and its files."""
-    e = html.escape
-    links = "".join(f'<li><a href="{e(public_base + name)}">{e(name)}</a></li>' for name in (*FILES, "sparql"))
-    return (f'<!DOCTYPE html>\n<html lang="fi"><head><meta charset="utf-8"><title>{e(title)}</title></head>'
-            f"<body><h1>{e(title)}</h1><ul>{links}</ul></body></html>\n").encode()
-
-
 def _split_target(target: str) -> tuple[str, str] | None:
     """Path and query of a request target (origin-form or absolute-form); None for anything else."""
     if target.startswith(("http://", "https://")):
@@ -123,8 +118,8 @@ class CatalogueApp:
         self.runner = QueryRunner(opened.path, settings.sparql_workers, settings.query_timeout,
                                   settings.max_result_bytes)
         self._cache = _Lru(4096)
-        self.fallback = None if "fi" in published.pages else Body.of(
-            fallback_page(self.catalogue.title, self.public_base), HTML, self.mtime)
+        self.offers = NEGOTIABLE if "fi" in published.pages else RDF_FORMATS
+        """HTML only when a page is published (the page is the one renderer of HTML)."""
         for fmt in RDF_FORMATS:  # load rdflib's writers now, so no request imports (opens) one
             serialise([], fmt)
         # What every Hydra page shares takes seconds at national scale: computed now, not in a harvester's request.
@@ -178,7 +173,7 @@ class CatalogueApp:
         name = path[1:]
         if name in FILES or name in VOCABULARY or name in ("sparql", "catalog", "s28"):
             return name
-        if path in ("/", "/index.html") or name in PAGES.values():
+        if path in ("/", "/index.html") or name in PAGES.values() or SECTION_FILE.fullmatch(name):
             return f"page:{name or 'index.html'}"
         return "catalog" if path in self.endpoints else f"resource:{path}"
 
@@ -189,14 +184,14 @@ class CatalogueApp:
             return self._page(request, route[5:])
         if route.startswith("s28"):
             return self._vocabulary(request, route)
-        fmt = choose_format(", ".join(request.headers.getlist("Accept")) or None, NEGOTIABLE)
+        fmt = choose_format(", ".join(request.headers.getlist("Accept")) or None, self.offers)
         if route == "catalog":
             return self._catalogue(request, fmt)
         node = self._node(route[len("resource:"):])
         if node is None:
             return _plain(404, "Not found.")
         if fmt is None:
-            return _not_acceptable()
+            return _not_acceptable(self.offers)
         if fmt == HTML:
             return self._see_page(request, route[len("resource:/"):])
         body = self._cache.get(("resource", node.value, fmt.media_type),
@@ -210,12 +205,14 @@ class CatalogueApp:
         return self.catalogue.resource(iri) or self.catalogue.resource(self.base + quote(rel[1:], safe="/"))
 
     def _page(self, request: Request, name: str) -> Response:
-        lang = next((code for code, page in PAGES.items() if page == name), "fi")
-        held = self.published.pages.get(lang)
+        lang = next((code for code, page in PAGES.items() if page == name), None)
+        held = self.published.pages.get(lang) if lang else self.published.sections.get(name)
         if held is not None:
             return _send_held(request, held)
-        if lang == "fi" and self.fallback is not None:
-            return _send(request, self.fallback, ("Accept-Encoding",))
+        if not self.published.pages:
+            files = "\n".join(self.public_base + n for n in (*FILES, "sparql"))
+            return _plain(404, f"No description page is published here (run `kustavi-dcat publish`). "
+                               f"The catalogue {self.catalogue.title!r} is served as:\n{files}")
         return _plain(404, "Not found.")
 
     def _vocabulary(self, request: Request, route: str) -> Response:
@@ -234,17 +231,22 @@ class CatalogueApp:
         return response
 
     def _see_page(self, request: Request, fragment: str) -> Response:
-        """``303`` to the published page in the language the client prefers, at ``#fragment``."""
+        """``303`` to the published page that shows ``fragment`` (its section's page in a large catalogue,
+        by ``page-anchors.json``, else the front page), in the language the client prefers, at ``#fragment``."""
         published = [code for code in PAGES if code in self.published.pages] or ["fi"]
         lang = request.accept_languages.best_match(published, default="fi")
-        location = self.public_base + PAGES[lang] + (f"#{quote(fragment, safe='/-._~')}" if fragment else "")
+        page = PAGES[lang]
+        section = self.published.anchors.get(fragment)
+        if section is not None:
+            page = in_language(section, lang) if in_language(section, lang) in self.published.sections else section
+        location = self.public_base + page + (f"#{quote(fragment, safe='/-._~')}" if fragment else "")
         response = _plain(303, f"See {location}", {"Location": location})
         response.headers["Vary"] = "Accept, Accept-Language, Accept-Encoding"
         return response
 
     def _catalogue(self, request: Request, fmt: Format | None) -> Response:
         if fmt is None:
-            return _not_acceptable()
+            return _not_acceptable(self.offers)
         if fmt == HTML:
             return self._see_page(request, "")
         page = _page_number(request.args.getlist("page"), self.catalogue.paging.pages)
@@ -332,8 +334,8 @@ def _plain(status: int, text: str, headers: dict[str, str] | None = None) -> Res
     return response
 
 
-def _not_acceptable() -> Response:
-    offered = ", ".join(f.media_type for f in NEGOTIABLE)
+def _not_acceptable(offers: tuple[Format, ...] = NEGOTIABLE) -> Response:
+    offered = ", ".join(f.media_type for f in offers)
     return _plain(406, f"Available: {offered}", {"Vary": "Accept"})
 
 

@@ -269,7 +269,8 @@ def _base_of(catalog: Term) -> str:
 
 
 def _title(store: Any, node: Term) -> str:
-    """The node's Finnish title (else any title, else its IRI), for the fallback page."""
+    """The node's Finnish title (else any title, else its IRI), for the answer naming the files while no
+    page is published."""
     titles = [q.object for q in store.quads_for_pattern(node, _node(DCT.title), None, ox.DefaultGraph())]
     for title in titles:
         if title.language == "fi":

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import os
+import resource
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,14 +19,16 @@ from pathlib import Path
 from typing import IO
 
 from kustavi_dcat.errors import OutputError
+from kustavi_dcat.page import ANCHORS_FILE, PAGE_FILES, SECTION_FILE
 from kustavi_dcat.web.negotiation import FILES, HTML, TURTLE, Format
 
 __all__ = ["GZIP_LIMIT", "PAGES", "VOCABULARY", "Body", "HeldFile", "Published"]
 
 GZIP_LIMIT = 32 * 1024 * 1024
 """Files up to this size are gzipped once, on first demand, and kept; larger ones are sent as they are."""
-PAGES = {"fi": "index.html", "sv": "index.sv.html", "en": "index.en.html"}
-"""The published human pages by language (Finnish is the default)."""
+PAGES = PAGE_FILES
+"""The published front pages by language (Finnish is the default); a large catalogue also has section
+pages (``page.SECTION_FILE``) and ``page.ANCHORS_FILE``, which says on which one an anchor is."""
 VOCABULARY = {"s28.ttl": TURTLE, "s28.html": HTML}
 """The section 28 vocabulary published beside the catalogue, at its namespace's path (``<base>s28``)."""
 _CHUNK = 256 * 1024
@@ -117,6 +121,10 @@ class Published:
     files: dict[str, HeldFile]
     pages: dict[str, HeldFile]
     vocabulary: dict[str, HeldFile]
+    sections: dict[str, HeldFile] = field(default_factory=dict)
+    """A large catalogue's section pages, by file name (every language)."""
+    anchors: dict[str, str] = field(default_factory=dict)
+    """``ANCHORS_FILE`` read at start: an IRI's path under the base -> the Finnish page showing it."""
 
     @classmethod
     def open(cls, out_dir: Path) -> Published:
@@ -128,8 +136,41 @@ class Published:
         pages = {lang: _hold(out_dir / name, root, HTML) for lang, name in PAGES.items() if (out_dir / name).is_file()}
         vocabulary = {name: _hold(out_dir / name, root, fmt) for name, fmt in VOCABULARY.items()
                       if (out_dir / name).is_file()}
-        return cls(files, pages, vocabulary)
+        names = sorted(p.name for p in out_dir.iterdir() if SECTION_FILE.fullmatch(p.name) and p.is_file())
+        _room_for(len(names))
+        sections = {name: _hold(out_dir / name, root, HTML) for name in names}
+        return cls(files, pages, vocabulary, sections, _anchors(out_dir / ANCHORS_FILE))
 
     def close(self) -> None:
-        for held in (*self.files.values(), *self.pages.values(), *self.vocabulary.values()):
+        for held in (*self.files.values(), *self.pages.values(), *self.vocabulary.values(),
+                     *self.sections.values()):
             os.close(held.fd)
+
+
+def _anchors(path: Path) -> dict[str, str]:
+    """The anchor map a large catalogue's publish wrote (empty without one: everything is on ``index.html``)."""
+    if not path.is_file():
+        return {}
+    try:
+        anchors = json.loads(path.read_bytes())["anchors"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise OutputError(f"{path}: not the anchor map publish writes ({exc}); run `kustavi-dcat publish` again") \
+            from exc
+    if not isinstance(anchors, dict) or not all(isinstance(k, str) and isinstance(v, str) and SECTION_FILE.fullmatch(v)
+                                                for k, v in anchors.items()):
+        raise OutputError(f"{path}: not the anchor map publish writes; run `kustavi-dcat publish` again")
+    return anchors
+
+
+HEADROOM = 4096
+"""Descriptors kept free beside the held pages: connections (up to 1,000), the store's files, workers."""
+
+
+def _room_for(held: int) -> None:
+    """Raise the soft limit on open files towards the hard one when a large catalogue's section pages
+    (three per section: 1,200 at national scale) would leave too few descriptors for connections and the
+    store. Past the hard limit, opening a page fails with "Too many open files" (exit 4)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = held + HEADROOM
+    if soft != resource.RLIM_INFINITY and soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want if hard == resource.RLIM_INFINITY else min(want, hard), hard))
