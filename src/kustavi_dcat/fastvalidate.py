@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any, cast
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -34,9 +34,8 @@ from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
 from kustavi_dcat import hetu, validate
-from kustavi_dcat import namespaces as ns_module
 from kustavi_dcat.models import Origin
-from kustavi_dcat.namespaces import RDF, RDFS, XSD
+from kustavi_dcat.namespaces import RDF, RDFS, known_terms
 from kustavi_dcat.triples import Triples
 from kustavi_dcat.validate import Report, Result
 
@@ -248,25 +247,10 @@ class Shape:
         return next(self.results(index, focus), None) is None
 
 
-@cache
-def known_terms() -> dict[str, Node]:
-    """The terms the mapping writes, by IRI: the very objects it uses, and the shapes' paths and classes
-    (``_same``); a reader that hands these objects out lets the checks find them by identity."""
-    out: dict[str, Node] = {}
-    for ns in (*ns_module.DEFINED, RDF, RDFS, XSD):
-        for name in getattr(ns, "__annotations__", {}):
-            if not name.startswith("_"):
-                try:
-                    term = getattr(ns, name)
-                except AttributeError:
-                    continue
-                out[str(term)] = term
-    return out
-
-
 def _same(term: Node) -> Node:
     """The mapping's own object for a term the shapes name (a path, a class): a graph index then finds it
-    by identity, where an equal but distinct rdflib term costs a Python-level comparison per lookup."""
+    by identity, where an equal but distinct rdflib term costs a Python-level comparison per lookup (the
+    file reader hands out the same objects, ``reading.read_triples``)."""
     return known_terms().get(str(term), term) if isinstance(term, URIRef) else term
 
 

@@ -28,6 +28,7 @@ from rdflib.term import Node
 
 from kustavi_dcat import hetu
 from kustavi_dcat.errors import EXIT_SOURCE, KustaviError, shown_path
+from kustavi_dcat.namespaces import known_terms
 from kustavi_dcat.serialise import refuse_urls
 from kustavi_dcat.triples import Triples
 
@@ -199,8 +200,6 @@ def parse_triples(data: bytes, fmt: str) -> Triples:
 def _converted(data: bytes, fmt: str) -> Iterator[tuple[Node, Node, Node]]:
     """The triples of ``data`` (no upper-case language tag) as rdflib terms; the project's own terms are its
     very objects, so the compiled checks' lookups of properties and classes match by identity."""
-    from kustavi_dcat.fastvalidate import known_terms
-
     known = known_terms()
     seen: dict[Any, Node] = {}  # a catalogue repeats its predicates, types and shared nodes: convert each once
 
