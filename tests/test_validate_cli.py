@@ -159,3 +159,15 @@ def test_a_title_tagged_FI_in_a_published_file_is_a_violation_for_both_engines(t
     result = run(str(path), "--engine", engine)
     assert result.exit_code == 1, result.output
     assert str(DATA_SET) in result.output and '"FI"' in result.output
+
+
+@pytest.mark.parametrize(("suffix", "fmt"),
+                         [(".ttl", "turtle"), (".nt", "nt"), (".rdf", "xml"), (".jsonld", "json-ld")])
+def test_both_engines_report_the_same_on_a_broken_file_in_every_format(broken_ttl: Path, suffix: str, fmt: str) -> None:
+    """The compiled checks read the file into the light triples, pyshacl into an rdflib graph: same report."""
+    path = broken_ttl.with_suffix(suffix)
+    Graph().parse(broken_ttl, format="turtle").serialize(path, format=fmt, encoding="utf-8")
+    fast, plain = run(str(path), "--format", "json"), run(str(path), "--format", "json", "--engine", "pyshacl")
+    assert fast.exit_code == plain.exit_code == 1, fast.output + plain.output
+    assert json.loads(fast.output) == json.loads(plain.output)
+    assert json.loads(fast.output)["violations"]

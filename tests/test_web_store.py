@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -134,3 +135,52 @@ def test_settings_from_the_environment() -> None:
         Settings.from_env({"KUSTAVI_DCAT_PAGE_SIZE": "many"})
     with pytest.raises(KustaviError, match="public-url"):
         Settings.from_env({"KUSTAVI_DCAT_PUBLIC_URL": "ftp://x.example/"})
+
+
+def _big_file(path: Path, lines: list[str]) -> Path:
+    """An N-Triples file large enough to be loaded in parts (over a mebibyte)."""
+    filler = [f'<http://example.org/s{i}> <http://purl.org/dc/terms/title> "Otsikko {i} {"x" * 40}"@fi .\n'
+              for i in range(20_000)]
+    path.write_text("".join(filler[:10_000] + lines + filler[10_000:]), encoding="utf-8")
+    assert path.stat().st_size > 1024 * 1024
+    return path
+
+
+def _stored(path: Path, root: Path) -> set[tuple[str, ...]]:
+    from kustavi_dcat.web.store import digest_of, open_store
+
+    with open(path, "rb") as handle:
+        digest = digest_of(lambda size, offset: os.pread(handle.fileno(), size, offset))
+    def source() -> BinaryIO:
+        return path.open("rb")
+
+    opened = open_store(source, digest, root, lambda message: None)
+    return {(str(q.subject), str(q.predicate), str(q.object)) for q in opened.store}
+
+
+def test_a_large_file_loaded_in_parts_holds_exactly_its_triples(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    nt = _big_file(tmp_path / "catalog.nt", ['<http://example.org/a> <http://example.org/p> "É ja \\u00e5"@sv .\n'])
+    parsed = ox.parse(path=nt, format=ox.RdfFormat.N_TRIPLES)
+    expected = {(str(q.subject), str(q.predicate), str(q.object)) for q in parsed}
+    assert _stored(nt, tmp_path / "store") == expected and len(expected) == 20_001
+
+
+def test_a_blank_node_in_two_parts_stays_one_node(tmp_path: Path) -> None:
+    """Blank node labels mean one node within one load; a file that has them is loaded whole."""
+    nt = _big_file(tmp_path / "catalog.nt", ["<http://example.org/a> <http://example.org/p> _:b1 .\n"])
+    with nt.open("a", encoding="utf-8") as handle:
+        handle.write('_:b1 <http://example.org/q> "loppu" .\n')
+    triples = _stored(nt, tmp_path / "store")
+    linked = {o for s, p, o in triples if p == "<http://example.org/p>"}
+    described = {s for s, p, o in triples if p == "<http://example.org/q>"}
+    assert len(linked) == 1 and linked == described
+
+
+def test_a_syntax_error_late_in_a_large_file_names_its_real_line(tmp_path: Path) -> None:
+    nt = _big_file(tmp_path / "catalog.nt", [])
+    with nt.open("a", encoding="utf-8") as handle:
+        handle.write("<http://example.org/a> <http://example.org/p> <not an iri> .\n")
+    with pytest.raises(SyntaxError, match="line 20001 "):
+        _stored(nt, tmp_path / "store")

@@ -352,21 +352,24 @@ def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool,
     from kustavi_dcat.report import render_json, render_text
     from kustavi_dcat.validate import validate_graph
 
-    check = validate_fast if engine == "fast" else validate_graph
-
     if file is not None and source_dir is not None:
         raise click.UsageError("give either FILE or --source, not both")
     if file is not None:
+        from kustavi_dcat.collector import without_cycle_collection
         from kustavi_dcat.errors import InvalidCatalogError
         from kustavi_dcat.namespaces import DCAT, RDF
-        from kustavi_dcat.reading import read_catalogue
+        from kustavi_dcat.reading import read_catalogue, read_triples
+        from kustavi_dcat.triples import Triples
 
         logging.getLogger("rdflib").setLevel(logging.ERROR)  # an ill-typed date is a result below, not a traceback
-        graph = read_catalogue(file)
-        if not any(True for _ in graph.subjects(RDF.type, DCAT.Catalog)):
-            # Nothing to check is no conformance: an empty or non-DCAT file must not pass a gate.
-            raise InvalidCatalogError(f"{shown(str(file))}: holds no dcat:Catalog, so it is not a DCAT-AP catalogue")
-        report = check(graph)
+        with without_cycle_collection():
+            # The compiled checks read the light Triples; pyshacl needs an rdflib graph.
+            data = read_triples(file) if engine == "fast" else read_catalogue(file)
+            if next(iter(data.subjects(RDF.type, DCAT.Catalog)), None) is None:
+                # Nothing to check is no conformance: an empty or non-DCAT file must not pass a gate.
+                raise InvalidCatalogError(
+                    f"{shown(str(file))}: holds no dcat:Catalog, so it is not a DCAT-AP catalogue")
+            report = validate_fast(data) if isinstance(data, Triples) else validate_graph(data)
     else:
         from kustavi_dcat.pipeline import map_source
 

@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any, cast
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -34,14 +34,17 @@ from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
 from kustavi_dcat import hetu, validate
-from kustavi_dcat import namespaces as ns_module
 from kustavi_dcat.models import Origin
-from kustavi_dcat.namespaces import RDF, RDFS, XSD
+from kustavi_dcat.namespaces import RDF, RDFS, known_terms
 from kustavi_dcat.triples import Triples
 from kustavi_dcat.validate import Report, Result
 
-PARALLEL_MIN_FOCUS = 4000
-"""Below this many (shape, focus node) checks one process is faster than starting a pool."""
+PARALLEL_MIN_FOCUS = 2_000_000
+"""Below this many (shape, focus node) checks one process is faster than starting a pool: the workers are
+forked, and every object a worker reads is copied into it (reference counts are written), so a pool pays
+only when each worker has seconds of checks. At 5,000 and 20,000 data sets (280,000 and 1.1 million
+checks) it was no faster on the project's 2-core machine, and a third slower when other work held the
+cores (benchmarks/serve.py, validate FILE)."""
 
 SHACL = "http://www.w3.org/ns/shacl#"
 SH = Namespace(SHACL)
@@ -244,25 +247,11 @@ class Shape:
         return next(self.results(index, focus), None) is None
 
 
-@cache
-def _known_terms() -> dict[str, Node]:
-    """The terms the mapping writes, by IRI: the very objects it uses."""
-    out: dict[str, Node] = {}
-    for ns in (*ns_module.DEFINED, RDF, RDFS, XSD):
-        for name in getattr(ns, "__annotations__", {}):
-            if not name.startswith("_"):
-                try:
-                    term = getattr(ns, name)
-                except AttributeError:
-                    continue
-                out[str(term)] = term
-    return out
-
-
 def _same(term: Node) -> Node:
     """The mapping's own object for a term the shapes name (a path, a class): a graph index then finds it
-    by identity, where an equal but distinct rdflib term costs a Python-level comparison per lookup."""
-    return _known_terms().get(str(term), term) if isinstance(term, URIRef) else term
+    by identity, where an equal but distinct rdflib term costs a Python-level comparison per lookup (the
+    file reader hands out the same objects, ``reading.read_triples``)."""
+    return known_terms().get(str(term), term) if isinstance(term, URIRef) else term
 
 
 class Compiler:
@@ -729,7 +718,9 @@ def _delegated_focus(index: Index, d: Delegated) -> bool:
     if d.twin is _suspicious_subject:  # some subject has such a value iff some value in the graph is one
         # Read each subject's own values, as pyshacl does: the ``pos`` index keys literals by rdflib's
         # equality, which ignores the case of a language tag, so "x"@FI hides behind another's "x"@fi.
-        return any(_suspicious_value(o) for by_p in index.spo.values() for objects in by_p.values() for o in objects)
+        # Each value object is read once (shared values are one object): kept apart by identity, not equality.
+        values = {id(o): o for by_p in index.spo.values() for objects in by_p.values() for o in objects}
+        return any(_suspicious_value(o) for o in values.values())
     if d.twin is not None:
         return any(d.twin(index, s) for s in index.spo)
     return bool(focus_nodes(index, d.targets))

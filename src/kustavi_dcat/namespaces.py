@@ -4,6 +4,8 @@ Each class is an rdflib ``DefinedNamespace`` with ``_fail = True``: a misspelt t
 first use instead of silently minting a new IRI that no harvester understands.
 """
 
+from functools import cache
+
 from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS, XSD, DefinedNamespace, Namespace
 
@@ -333,3 +335,20 @@ DEFINED: tuple[type[DefinedNamespace], ...] = (ADFI, ADMS, DCAT, DCATAP, S28, DC
 """Every closed namespace of the project."""
 
 _store_terms(*DEFINED)
+
+
+@cache
+def known_terms() -> dict[str, URIRef]:
+    """The project's terms by IRI: the very objects the mapping writes and the compiled shapes look up, so
+    a reader that hands out these objects lets an index find them by identity (an equal but distinct
+    rdflib term costs a Python-level comparison per lookup)."""
+    out: dict[str, URIRef] = {}
+    for ns in (*DEFINED, RDF, RDFS, XSD):
+        for name in getattr(ns, "__annotations__", {}):
+            if not name.startswith("_"):
+                try:
+                    term = getattr(ns, name)
+                except AttributeError:
+                    continue
+                out[str(term)] = term
+    return out
