@@ -8,7 +8,6 @@ and the whole graph (``publish_whole``); ``publish`` decides which runs, in one 
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import shutil
@@ -22,6 +21,7 @@ from rdflib import Graph
 
 from kustavi_dcat import interrupts, vocabulary
 from kustavi_dcat.cache import RecordCache, checked_dir
+from kustavi_dcat.collector import without_cycle_collection
 from kustavi_dcat.errors import InvalidCatalogError
 from kustavi_dcat.fastvalidate import validate_fast
 from kustavi_dcat.loader import load
@@ -243,23 +243,6 @@ def _once(progress: Callable[[str], None]) -> Callable[[str], None]:
         seen.append(stage)
         progress(stage)
     return step
-
-
-@contextmanager
-def without_cycle_collection() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for one publish.
-
-    A national catalogue is millions of small objects made at once; the collector scanned them again and
-    again and made loading, mapping and validating two to three times slower. Reference counting still
-    frees everything the run drops; the collector is back on (if it was) when the run ends.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _silent(stage: str) -> None:
