@@ -27,6 +27,9 @@ from kustavi_dcat.records.pool import PARALLEL_MIN_FILES
 from tests.conftest import ROOT
 from tests.support.synth import write_tree
 
+# Every test here starts publishes in child processes and signals them (about 30 s in all): slow.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture()
 def tree(tmp_path: Path) -> Path:
@@ -274,7 +277,6 @@ def test_a_publish_after_a_killed_one_recovers_first_even_if_it_fails(
     assert _files(out) == old
 
 
-@pytest.mark.slow
 def test_killed_at_random_moments_the_output_is_all_old_or_all_new(
         old_and_new: tuple[Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path, tree: Path,
         temp_dir: Path) -> None:
@@ -385,7 +387,6 @@ def _big_result(n: int) -> bytes:
     return b"x" * n
 
 
-@pytest.mark.slow
 def test_stopping_the_pool_while_a_worker_sends_its_result_does_not_hang() -> None:
     """A worker killed halfway through sending a result (larger than the pipe) left half a message that
     the pool's manager thread waited on forever, and the stop that joins it never returned."""

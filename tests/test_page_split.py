@@ -33,6 +33,7 @@ def _pages(out: Path) -> dict[str, bytes]:
             if p.suffix in (".html", ".json") and not p.name.startswith((".", "s28"))}
 
 
+@pytest.mark.slow
 def test_the_front_page_links_every_resource_to_the_page_that_describes_it(tree: Path, tmp_path: Path) -> None:
     publish(tree, tmp_path / "out")
     pages = _pages(tmp_path / "out")
@@ -89,6 +90,7 @@ def test_a_section_page_has_its_language_switch_and_its_own_json_ld(tree: Path, 
         assert {i.rsplit("/dataset/", 1)[1] for i in iris} == {i[len("dataset/"):] for i in on_page}
 
 
+@pytest.mark.slow
 def test_both_publishing_paths_write_the_same_pages(tree: Path, tmp_path: Path) -> None:
     publish(tree, tmp_path / "records")
     publish(tree, tmp_path / "whole", fast=False)
@@ -97,6 +99,7 @@ def test_both_publishing_paths_write_the_same_pages(tree: Path, tmp_path: Path) 
     assert records == whole
 
 
+@pytest.mark.slow
 def test_a_republish_after_one_edit_renders_its_section_only_and_equals_a_cold_publish(
         tree: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
@@ -115,6 +118,7 @@ def test_a_republish_after_one_edit_renders_its_section_only_and_equals_a_cold_p
     assert "Muokattu" in again["index.html"].decode("utf-8")
 
 
+@pytest.mark.slow
 def test_pages_rendered_on_every_core_are_those_rendered_as_written(tree: Path, tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(records, "PARALLEL_MIN_FILES", 1)
@@ -125,6 +129,7 @@ def test_pages_rendered_on_every_core_are_those_rendered_as_written(tree: Path, 
     assert _pages(tmp_path / "pool") == _pages(tmp_path / "one")
 
 
+@pytest.mark.slow
 def test_pages_a_publish_no_longer_writes_are_removed(tree: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"

@@ -87,6 +87,7 @@ _ANOTHER_PUBLISH = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which", ["every", "longer"])
 def test_an_entry_stored_again_by_a_concurrent_publish_neither_corrupts_nor_fails_the_output(
         tree: Path, tmp_path: Path, which: str) -> None:
@@ -141,6 +142,7 @@ def test_a_worker_that_dies_does_not_hang_the_publish(big_tree: Path, tmp_path: 
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_an_interrupt_between_two_renames_leaves_the_previous_output(
         tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl-C between two renames puts back the files already replaced: the previous output stays, with

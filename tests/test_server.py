@@ -200,6 +200,7 @@ def test_accepts_gzip_reads_q_values_and_wildcards() -> None:
 # -- linked-data dereferencing ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_iri_of_the_catalogue_dereferences_in_every_format(server: Served, graph: Graph,
                                                                  base: str) -> None:
     iris = sorted({s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(base)})
@@ -585,6 +586,7 @@ def test_shutdown_does_not_wait_for_idle_clients(server: Served) -> None:
 # -- load ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_fifty_concurrent_clients_twenty_requests_each(server: Served) -> None:
     plan: list[tuple[str, str, dict[str, str]]] = [
         ("GET", "/catalog.ttl", {}), ("GET", "/catalog.jsonld", {"Accept-Encoding": "gzip"}),
