@@ -12,7 +12,6 @@ are checked too, and a data set's IRI typed into the browser is followed to its 
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import shutil
 import struct
@@ -22,11 +21,11 @@ from typing import Any
 
 import pytest
 
-from kustavi_dcat.page import ANCHORS_FILE, PAGE_FILES, split
+from kustavi_dcat.page import PAGE_FILES
 from kustavi_dcat.pipeline import publish
 from tests.conftest import SOURCE
 from tests.serving import Served, running
-from tests.support.synth import write_tree
+from tests.support.split import anchors_of, publish_split
 
 pytestmark = pytest.mark.slow
 
@@ -93,12 +92,7 @@ def served(published: Path) -> Iterator[Served]:
 @pytest.fixture(scope="module")
 def split_published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A synthetic catalogue published as a front page and a page per section (threshold lowered)."""
-    folder = tmp_path_factory.mktemp("split")
-    write_tree(60, folder / "source", per_organisation=12)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(split, "SINGLE_PAGE_MAX_RESOURCES", 5)
-        publish(folder / "source", folder / "output")
-    return folder / "output"
+    return publish_split(tmp_path_factory.mktemp("split"), 60)
 
 
 @pytest.fixture(scope="module")
@@ -107,13 +101,9 @@ def split_served(split_published: Path) -> Iterator[Served]:
         yield srv
 
 
-def _anchors(out: Path) -> dict[str, str]:
-    anchors: dict[str, str] = json.loads((out / ANCHORS_FILE).read_bytes())["anchors"]
-    return anchors
-
 
 def _first_section(out: Path) -> str:
-    return sorted(set(_anchors(out).values()))[0]
+    return sorted(set(anchors_of(out).values()))[0]
 
 
 def _served_url(request: pytest.FixtureRequest, where: str) -> str:
@@ -212,7 +202,7 @@ def test_a_data_set_iri_in_the_browser_lands_on_its_section_page(driver: Any, sp
                                                                   split_served: Served) -> None:
     """The browser asks ``serve`` for a data set's IRI, follows the 303 to its section's page (in a language
     the server publishes) and scrolls the data set into view."""
-    anchors = _anchors(split_published)
+    anchors = anchors_of(split_published)
     resource = next(k for k in anchors if k.startswith("dataset/"))
     dataset = next(k for k in anchors if k.startswith("dataset/") and k.startswith(resource + "-"))
     _viewport(driver, 1280)

@@ -106,9 +106,8 @@ def test_worker_processes_give_the_same_bytes(synthetic: Path, tmp_path: Path,
     assert one.validation == two.validation
 
 
-def test_a_node_the_renderer_cannot_write_alone_hands_over_to_the_whole_graph(
-        synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    expected = _files(_whole(synthetic, tmp_path / "whole").written[0].parent)
+def _systems_not_renderable_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the renderer refuse information systems' nodes, as it refuses a node it cannot write alone."""
     original = render.render
 
     def refuse(subject: URIRef, pairs: object) -> render.Block:
@@ -117,6 +116,12 @@ def test_a_node_the_renderer_cannot_write_alone_hands_over_to_the_whole_graph(
         return original(subject, pairs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(render, "render", refuse)
+
+
+def test_a_node_the_renderer_cannot_write_alone_hands_over_to_the_whole_graph(
+        synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _files(_whole(synthetic, tmp_path / "whole").written[0].parent)
+    _systems_not_renderable_alone(monkeypatch)
     done = pipeline.publish(synthetic, tmp_path / "records")
     assert done.whole_graph is not None and "cannot be written on its own" in done.whole_graph
     assert _files(tmp_path / "records") == expected
@@ -132,14 +137,7 @@ def test_publish_verbose_says_which_path_ran_and_why(synthetic: Path, tmp_path: 
 
     files = len(list((synthetic / "resources").iterdir()))
     assert f"{files} records, 0 of them from the cache" in published("records")
-    original = render.render
-
-    def refuse(subject: URIRef, pairs: object) -> render.Block:
-        if "/system/" in str(subject):
-            raise render.NotRenderable("test")
-        return original(subject, pairs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(render, "render", refuse)
+    _systems_not_renderable_alone(monkeypatch)
     said = published("whole")
     assert "whole graph: a node cannot be written on its own (test)" in said
     assert "records, " not in said

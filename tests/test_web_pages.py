@@ -3,7 +3,6 @@ that shows an IRI (through the anchor map of a large catalogue), and no HTML wit
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from kustavi_dcat.errors import OutputError
-from kustavi_dcat.page import ANCHORS_FILE, split
+from kustavi_dcat.page import ANCHORS_FILE
 from kustavi_dcat.pipeline import publish
 from kustavi_dcat.web.app import create_app
 from tests.conftest import SOURCE
 from tests.pagehtml import parse
 from tests.serving import Served, fetch, running
-from tests.support.synth import write_tree
+from tests.support.split import anchors_of, publish_split
 
 PAGES = {"index.html": "fi", "index.sv.html": "sv", "index.en.html": "en"}
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -151,13 +150,7 @@ def test_without_a_published_page_html_is_not_offered(bare: Path) -> None:
 @pytest.fixture(scope="module")
 def split_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A synthetic catalogue published as a front page and section pages (threshold lowered)."""
-    folder = tmp_path_factory.mktemp("split")
-    write_tree(120, folder / "source", per_organisation=12)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(split, "SINGLE_PAGE_MAX_RESOURCES", 5)
-        publish(folder / "source", folder / "output")
-    assert (folder / "output" / ANCHORS_FILE).is_file()
-    return folder / "output"
+    return publish_split(tmp_path_factory.mktemp("split"), 120)
 
 
 @pytest.fixture(scope="module")
@@ -165,10 +158,6 @@ def split_served(split_out: Path) -> Iterator[Served]:
     with running(split_out, public_url=PUBLIC) as srv:
         yield srv
 
-
-def _anchors(out: Path) -> dict[str, str]:
-    anchors: dict[str, str] = json.loads((out / ANCHORS_FILE).read_bytes())["anchors"]
-    return anchors
 
 
 def test_every_section_page_is_served_as_published(split_out: Path, split_served: Served) -> None:
@@ -188,7 +177,7 @@ def test_a_browser_is_sent_to_the_section_page_that_shows_the_iri(split_out: Pat
                                                                    language: str | None, suffix: str) -> None:
     """A resource's, a data set's and a section's IRI each land on their section's page, in the browser's
     language; the address is built from the public URL, whatever ``Host`` says."""
-    anchors = _anchors(split_out)
+    anchors = anchors_of(split_out)
     resource = next(k for k in anchors if k.startswith("dataset/"))
     dataset = next(k for k in anchors if k.startswith("dataset/") and k != resource and anchors[k] != anchors[resource])
     section = next(k for k in anchors if k.startswith("catalog/"))
@@ -207,7 +196,7 @@ def test_without_the_anchor_map_an_iri_goes_to_the_front_page(split_out: Path, t
     out = tmp_path / "output"
     shutil.copytree(split_out, out)
     (out / ANCHORS_FILE).unlink()
-    path = next(k for k in _anchors(split_out) if k.startswith("dataset/"))
+    path = next(k for k in anchors_of(split_out) if k.startswith("dataset/"))
     with running(out) as srv:
         reply = fetch(srv, f"/{path}", {"Accept": "text/html"})
     assert reply.status == 303 and reply.header("Location") == f"https://tietovarannot.example/index.html#{path}"
