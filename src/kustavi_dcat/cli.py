@@ -175,7 +175,7 @@ def import_(text: Path, out_dir: Path, base_iri: str | None, publisher_name: str
             homepage: str | None, municipality_code: str | None, municipality_name: str | None,
             access_basis: str | None) -> None:
     """Turn a description page (plain text in the common template) into source records in OUT."""
-    from kustavi_dcat.importer import Options, import_file
+    from kustavi_dcat.source.importer import Options, import_file
 
     options = Options(base_iri, publisher_name, email, homepage, municipality_code, municipality_name, access_basis)
     report = import_file(text, out_dir, options)
@@ -197,7 +197,7 @@ def import_(text: Path, out_dir: Path, base_iri: str | None, publisher_name: str
 @user_errors
 def init(directory: Path) -> None:
     """Start a source folder for another organisation: a catalogue and one example resource."""
-    from kustavi_dcat.scaffold import scaffold
+    from kustavi_dcat.source.scaffold import scaffold
 
     for path in scaffold(directory):
         say(f"wrote {shown(str(path))}")

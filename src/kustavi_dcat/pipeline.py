@@ -24,7 +24,6 @@ from kustavi_dcat.cache import RecordCache, checked_dir
 from kustavi_dcat.collector import without_cycle_collection
 from kustavi_dcat.errors import InvalidCatalogError
 from kustavi_dcat.fastvalidate import validate_fast
-from kustavi_dcat.loader import load
 from kustavi_dcat.mapping import Mapped, build
 from kustavi_dcat.namespaces import DCAT, RDF
 from kustavi_dcat.page import render_pages, stale_pages
@@ -34,6 +33,7 @@ from kustavi_dcat.records import catalogue, pool, source_folder
 from kustavi_dcat.records import files as catalogue_files
 from kustavi_dcat.records.handover import HandOver
 from kustavi_dcat.serialise import Writers, serialise_all
+from kustavi_dcat.source.loader import load
 from kustavi_dcat.triples import Triples
 from kustavi_dcat.validate import Report, validate_graph
 

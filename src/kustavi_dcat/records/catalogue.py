@@ -20,7 +20,7 @@ from typing import NamedTuple, cast
 from rdflib import URIRef
 from rdflib.term import Node
 
-from kustavi_dcat import fastvalidate, loader, plain, render, validate
+from kustavi_dcat import fastvalidate, plain, render, validate
 from kustavi_dcat.cache import RecordCache, dumps, loads
 from kustavi_dcat.mapping import catalogue
 from kustavi_dcat.mapping.context import Context
@@ -29,6 +29,7 @@ from kustavi_dcat.namespaces import RDF, RDFS
 from kustavi_dcat.records.handover import HandOver, Reason
 from kustavi_dcat.records.source_folder import SourceFolder
 from kustavi_dcat.records.unit import DECODE_ERRORS, SharedCopy, Unit, has_own_message, identifiers, shared_triples
+from kustavi_dcat.source import loader
 from kustavi_dcat.triples import Triples
 from kustavi_dcat.validate import Report, Result
 
