@@ -199,11 +199,11 @@ def publishes(n: int, work: Path) -> dict[str, Any]:
 # -- 2. the record path's stages, in one process ------------------------------------------------------
 
 def record_stages(n: int, work: Path) -> dict[str, Any]:
-    from kustavi_dcat import fastvalidate, validate
     from kustavi_dcat.cache import RecordCache
     from kustavi_dcat.models import Source
     from kustavi_dcat.records import worker
     from kustavi_dcat.source import loader
+    from kustavi_dcat.validation import fastvalidate, validate
 
     source = work / f"source-{n}"
     files, _ = loader.resource_files(source)
@@ -252,9 +252,10 @@ def _timed_stages(n: int, files: list[Path], shared: Any) -> dict[str, Any]:
 # -- 3. whole graph: ours against the plain baseline -----------------------------------------------------
 
 def whole_vs_plain(n: int, work: Path) -> dict[str, Any]:
-    from kustavi_dcat import fastvalidate, serialise
+    from kustavi_dcat import serialise
     from kustavi_dcat.pipeline import map_source
-    from kustavi_dcat.validate import validate_graph
+    from kustavi_dcat.validation import fastvalidate
+    from kustavi_dcat.validation.validate import validate_graph
 
     mapped = map_source(work / f"source-{n}")
     graph = mapped.graph  # built before any clock starts

@@ -127,8 +127,8 @@ def publish(source_dir: Path, out_dir: Path, quiet: bool, verbose: bool, cache_d
     from kustavi_dcat.pipeline import CatalogInvalid
     from kustavi_dcat.pipeline import publish as run
     from kustavi_dcat.progress import Feedback
-    from kustavi_dcat.report import render_text
-    from kustavi_dcat.validate import Report
+    from kustavi_dcat.validation.report import render_text
+    from kustavi_dcat.validation.validate import Report
 
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose exclude each other")
@@ -269,7 +269,7 @@ def diff_(old: Path, new: Path, fmt: str) -> None:
     import json
 
     from kustavi_dcat.diff import diff_files
-    from kustavi_dcat.report import masked
+    from kustavi_dcat.validation.report import masked
 
     result = diff_files(old, new)
     if fmt == "json":
@@ -348,9 +348,9 @@ def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool,
     import logging
 
     from kustavi_dcat.errors import EXIT_INVALID
-    from kustavi_dcat.fastvalidate import validate_fast
-    from kustavi_dcat.report import render_json, render_text
-    from kustavi_dcat.validate import validate_graph
+    from kustavi_dcat.validation.fastvalidate import validate_fast
+    from kustavi_dcat.validation.report import render_json, render_text
+    from kustavi_dcat.validation.validate import validate_graph
 
     if file is not None and source_dir is not None:
         raise click.UsageError("give either FILE or --source, not both")

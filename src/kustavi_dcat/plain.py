@@ -21,7 +21,7 @@ from rdflib.term import Node
 
 from kustavi_dcat.models import Origin
 from kustavi_dcat.source.yamlnodes import Mention
-from kustavi_dcat.validate import Result
+from kustavi_dcat.validation.validate import Result
 
 Plain = Any
 """A JSON value (what ``json.loads`` returns)."""

@@ -20,7 +20,7 @@ from typing import NamedTuple, cast
 from rdflib import URIRef
 from rdflib.term import Node
 
-from kustavi_dcat import fastvalidate, plain, render, validate
+from kustavi_dcat import plain, render
 from kustavi_dcat.cache import RecordCache, dumps, loads
 from kustavi_dcat.mapping import catalogue
 from kustavi_dcat.mapping.context import Context
@@ -31,7 +31,8 @@ from kustavi_dcat.records.source_folder import SourceFolder
 from kustavi_dcat.records.unit import DECODE_ERRORS, SharedCopy, Unit, has_own_message, identifiers, shared_triples
 from kustavi_dcat.source import loader
 from kustavi_dcat.triples import Triples
-from kustavi_dcat.validate import Report, Result
+from kustavi_dcat.validation import fastvalidate, validate
+from kustavi_dcat.validation.validate import Report, Result
 
 Owners = dict[URIRef, tuple[URIRef, ...]]
 """Every node a record owns, with its types."""

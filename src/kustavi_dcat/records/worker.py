@@ -22,7 +22,7 @@ from typing import NamedTuple, cast
 from rdflib import URIRef
 from rdflib.term import Node
 
-from kustavi_dcat import fastvalidate, plain, render
+from kustavi_dcat import plain, render
 from kustavi_dcat.cache import RecordCache, dumps
 from kustavi_dcat.mapping import resource_members
 from kustavi_dcat.mapping.context import Context
@@ -41,6 +41,7 @@ from kustavi_dcat.records.unit import (
 from kustavi_dcat.source import loader
 from kustavi_dcat.source.yamlnodes import Mention
 from kustavi_dcat.triples import Triples
+from kustavi_dcat.validation import fastvalidate
 
 
 class ShapeGroup(NamedTuple):
