@@ -252,8 +252,8 @@ def _timed_stages(n: int, files: list[Path], shared: Any) -> dict[str, Any]:
 # -- 3. whole graph: ours against the plain baseline -----------------------------------------------------
 
 def whole_vs_plain(n: int, work: Path) -> dict[str, Any]:
-    from kustavi_dcat import serialise
     from kustavi_dcat.pipeline import map_source
+    from kustavi_dcat.rdf import serialise
     from kustavi_dcat.validation import fastvalidate
     from kustavi_dcat.validation.validate import validate_graph
 

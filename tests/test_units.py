@@ -17,14 +17,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import URIRef
 
-from kustavi_dcat import pipeline, render
+from kustavi_dcat import pipeline
 from kustavi_dcat.cli import main
 from kustavi_dcat.errors import SourceError
 from kustavi_dcat.namespaces import DCAT, DCT, RDF
+from kustavi_dcat.rdf import render
+from kustavi_dcat.rdf.triples import Triples
 from kustavi_dcat.records import pool
 from kustavi_dcat.records.handover import HandOver, Reason, hand_over_of
 from kustavi_dcat.records.unit import SourceFile
-from kustavi_dcat.triples import Triples
 from kustavi_dcat.validation import fastvalidate
 from tests.conftest import ROOT
 from tests.support.synth import write_tree

@@ -307,7 +307,7 @@ def _echo_diff(result: Any, old: Path, new: Path) -> None:
 
 
 def _prefixed(iri: str) -> str:
-    from kustavi_dcat.syntax import shorten
+    from kustavi_dcat.rdf.syntax import shorten
 
     short = shorten(iri)
     return short if short != iri else f"<{iri}>"
@@ -358,8 +358,8 @@ def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool,
         from kustavi_dcat.collector import without_cycle_collection
         from kustavi_dcat.errors import InvalidCatalogError
         from kustavi_dcat.namespaces import DCAT, RDF
-        from kustavi_dcat.reading import read_catalogue, read_triples
-        from kustavi_dcat.triples import Triples
+        from kustavi_dcat.rdf.reading import read_catalogue, read_triples
+        from kustavi_dcat.rdf.triples import Triples
 
         logging.getLogger("rdflib").setLevel(logging.ERROR)  # an ill-typed date is a result below, not a traceback
         with without_cycle_collection():

@@ -36,7 +36,7 @@ from rdflib.term import Node
 from kustavi_dcat import hetu
 from kustavi_dcat.models import Origin
 from kustavi_dcat.namespaces import RDF, RDFS, known_terms
-from kustavi_dcat.triples import Triples
+from kustavi_dcat.rdf.triples import Triples
 from kustavi_dcat.validation import validate
 from kustavi_dcat.validation.validate import Report, Result
 
