@@ -199,10 +199,11 @@ def publishes(n: int, work: Path) -> dict[str, Any]:
 # -- 2. the record path's stages, in one process ------------------------------------------------------
 
 def record_stages(n: int, work: Path) -> dict[str, Any]:
-    from kustavi_dcat import fastvalidate, loader, validate
     from kustavi_dcat.cache import RecordCache
     from kustavi_dcat.models import Source
     from kustavi_dcat.records import worker
+    from kustavi_dcat.source import loader
+    from kustavi_dcat.validation import fastvalidate, validate
 
     source = work / f"source-{n}"
     files, _ = loader.resource_files(source)
@@ -217,11 +218,11 @@ def record_stages(n: int, work: Path) -> dict[str, Any]:
 
 def _timed_stages(n: int, files: list[Path], shared: Any) -> dict[str, Any]:
     """Each record read, mapped, validated and rendered as a worker does (``worker.make_unit``), timed."""
-    from kustavi_dcat import loader
     from kustavi_dcat.mapping import resource_members
     from kustavi_dcat.mapping.context import Context
     from kustavi_dcat.records import worker
     from kustavi_dcat.records.unit import Unit
+    from kustavi_dcat.source import loader
 
     gc.disable()
     took = {"read": 0.0, "map": 0.0, "validate": 0.0, "render": 0.0}
@@ -251,9 +252,10 @@ def _timed_stages(n: int, files: list[Path], shared: Any) -> dict[str, Any]:
 # -- 3. whole graph: ours against the plain baseline -----------------------------------------------------
 
 def whole_vs_plain(n: int, work: Path) -> dict[str, Any]:
-    from kustavi_dcat import fastvalidate, serialise
     from kustavi_dcat.pipeline import map_source
-    from kustavi_dcat.validate import validate_graph
+    from kustavi_dcat.rdf import serialise
+    from kustavi_dcat.validation import fastvalidate
+    from kustavi_dcat.validation.validate import validate_graph
 
     mapped = map_source(work / f"source-{n}")
     graph = mapped.graph  # built before any clock starts

@@ -223,7 +223,7 @@ def _results(text: str) -> str:
 
 
 def validate_vs_pyshacl(n: int, work: Path, rounds: int = 2) -> dict[str, Any]:
-    from kustavi_dcat.validate import shapes_graph
+    from kustavi_dcat.validation.validate import shapes_graph
 
     ttl = published(n, work) / "catalog.ttl"
     shapes = Path(tempfile.mkdtemp()) / "shapes.ttl"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kustavi_dcat.loader import load
 from kustavi_dcat.mapping import Mapped, build
 from kustavi_dcat.models import Source
+from kustavi_dcat.source.loader import load
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "source"

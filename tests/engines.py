@@ -11,9 +11,9 @@ from collections.abc import Mapping
 
 from rdflib import Graph, URIRef
 
-from kustavi_dcat.fastvalidate import validate_fast
 from kustavi_dcat.models import Origin
-from kustavi_dcat.validate import Report, validate_graph
+from kustavi_dcat.validation.fastvalidate import validate_fast
+from kustavi_dcat.validation.validate import Report, validate_graph
 
 
 def validate_both(graph: Graph, origins: Mapping[URIRef, Origin] | None = None) -> Report:

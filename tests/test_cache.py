@@ -212,7 +212,7 @@ def test_publish_keeps_its_cache_in_the_users_cache_folder_or_where_told(
 def test_json_ld_written_in_a_second_process_has_the_same_bytes(tree: Path, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """On the whole-graph path a large catalogue's JSON-LD is written by a second process."""
-    from kustavi_dcat import serialise
+    from kustavi_dcat.rdf import serialise
 
     _cold(tree, tmp_path / "here")
     monkeypatch.setattr(serialise, "BACKGROUND_MIN_TRIPLES", 0)

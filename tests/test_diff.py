@@ -13,7 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from kustavi_dcat.cli import main
 from kustavi_dcat.diff import diff_graphs
 from kustavi_dcat.namespaces import DCAT, DCT, RDF
-from kustavi_dcat.serialise import FORMATS, to_jsonld, to_ntriples, to_rdfxml, to_turtle
+from kustavi_dcat.rdf.serialise import FORMATS, to_jsonld, to_ntriples, to_rdfxml, to_turtle
 from tests.conftest import OUTPUT, SOURCE
 
 BASE = "https://www.kustavi.fi/tietovarannot/"

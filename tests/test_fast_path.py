@@ -14,12 +14,13 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from kustavi_dcat import fastvalidate, hetu, pipeline
-from kustavi_dcat.loader import load
+from kustavi_dcat import hetu, pipeline
 from kustavi_dcat.mapping import Mapped, build
 from kustavi_dcat.namespaces import DCAT, DCT, RDF, XSD
-from kustavi_dcat.serialise import Sorted, serialise_all, to_jsonld, to_ntriples, to_rdfxml, to_turtle
-from kustavi_dcat.validate import Report, shapes_graph, validate_graph
+from kustavi_dcat.rdf.serialise import Sorted, serialise_all, to_jsonld, to_ntriples, to_rdfxml, to_turtle
+from kustavi_dcat.source.loader import load
+from kustavi_dcat.validation import fastvalidate
+from kustavi_dcat.validation.validate import Report, shapes_graph, validate_graph
 from tests.support.baselines import PLAIN_WRITERS
 from tests.support.synth import write_tree
 

@@ -13,7 +13,7 @@ from rdflib.compare import graph_diff, to_isomorphic
 
 from kustavi_dcat import vocabulary
 from kustavi_dcat.pipeline import publish
-from kustavi_dcat.serialise import FORMATS
+from kustavi_dcat.rdf.serialise import FORMATS
 from tests.conftest import OUTPUT, SOURCE
 
 

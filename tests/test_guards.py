@@ -7,7 +7,7 @@ import socket
 import pytest
 from pyld import jsonld
 
-from kustavi_dcat.serialise import refuse_urls
+from kustavi_dcat.rdf.serialise import refuse_urls
 
 
 def test_socket_guard_allows_only_loopback(pytestconfig: pytest.Config) -> None:

@@ -22,8 +22,10 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kustavi_dcat import hetu, loader, reading
+from kustavi_dcat import hetu
 from kustavi_dcat.cli import main
+from kustavi_dcat.rdf import reading
+from kustavi_dcat.source import loader
 from tests.conftest import OUTPUT, SOURCE
 from tests.test_source_errors import VARHAIS, position, problems, publish, refused, replace, snapshot
 

@@ -15,7 +15,9 @@ import pytest
 from rdflib import Graph, Literal
 
 from kustavi_dcat.errors import KustaviError, SourceError
-from kustavi_dcat.importer import (
+from kustavi_dcat.models import Source
+from kustavi_dcat.pipeline import publish
+from kustavi_dcat.source.importer import (
     Options,
     criteria_phrases,
     import_file,
@@ -26,10 +28,8 @@ from kustavi_dcat.importer import (
     split_system,
     themes_for,
 )
-from kustavi_dcat.loader import load
-from kustavi_dcat.models import Source
-from kustavi_dcat.pipeline import publish
-from kustavi_dcat.scaffold import FolderNotEmpty
+from kustavi_dcat.source.loader import load
+from kustavi_dcat.source.scaffold import FolderNotEmpty
 from tests.conftest import SOURCE, seed_path, shared_or_skip
 
 DATA = Path(__file__).parent / "data" / "import"

@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from kustavi_dcat.cli import main
-from kustavi_dcat.loader import load
+from kustavi_dcat.source.loader import load
 from tests.conftest import seed_path
 
 OWN_TEXT = Path(__file__).parent / "data" / "import" / "esimerkkila_sivistys.txt"

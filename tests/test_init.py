@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from kustavi_dcat.cli import main
 from kustavi_dcat.errors import SourceError
-from kustavi_dcat.loader import load
 from kustavi_dcat.pipeline import publish
-from kustavi_dcat.yamlnodes import PLACEHOLDER_RE
+from kustavi_dcat.source.loader import load
+from kustavi_dcat.source.yamlnodes import PLACEHOLDER_RE
 
 FILLED = {
     "https://example.invalid/tietovarannot/": "https://www.esimerkkila.fi/tietovarannot/",

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kustavi_dcat import loader
 from kustavi_dcat.errors import Problem
+from kustavi_dcat.source import loader
 
 MAPS = Path("/proc/self/maps")
 

@@ -13,13 +13,13 @@ from pyld import jsonld
 from rdflib import Graph, Literal, URIRef
 
 from kustavi_dcat.cli import main
-from kustavi_dcat.loader import load
 from kustavi_dcat.mapping import Mapped
 from kustavi_dcat.models import Source
 from kustavi_dcat.namespaces import DCAT, DCT, RDF, SKOS
 from kustavi_dcat.page import PAGE_FILES, render_pages
 from kustavi_dcat.pipeline import publish
-from kustavi_dcat.serialise import FORMATS
+from kustavi_dcat.rdf.serialise import FORMATS
+from kustavi_dcat.source.loader import load
 from tests.conftest import OUTPUT, SOURCE, shared_or_skip
 from tests.pagehtml import parse
 

@@ -15,8 +15,8 @@ from kustavi_dcat import pipeline, progress
 from kustavi_dcat.cli import main
 from kustavi_dcat.page import PAGE_FILES
 from kustavi_dcat.progress import Feedback
+from kustavi_dcat.rdf.serialise import FORMATS
 from kustavi_dcat.records import files as record_files
-from kustavi_dcat.serialise import FORMATS
 from kustavi_dcat.vocabulary import files as vocabulary_files
 from tests.conftest import SOURCE
 

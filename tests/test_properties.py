@@ -10,7 +10,7 @@ from rdflib.compare import isomorphic
 
 from kustavi_dcat.mapping import build
 from kustavi_dcat.models import DataSet, LangList, LangText, Resource, Source
-from kustavi_dcat.serialise import FORMATS, serialise_all
+from kustavi_dcat.rdf.serialise import FORMATS, serialise_all
 from tests import factories as f
 
 # Text a steward might type: letters of any script, digits, punctuation, spaces, quotes, '<' and '&'.

@@ -18,7 +18,7 @@ from kustavi_dcat.errors import OutputError
 from kustavi_dcat.namespaces import DCAT, DCT, RDF, S28, VCARD
 from kustavi_dcat.page import PAGE_FILES
 from kustavi_dcat.pipeline import publish
-from kustavi_dcat.serialise import FORMATS
+from kustavi_dcat.rdf.serialise import FORMATS
 from kustavi_dcat.vocabulary import files as vocabulary_files
 from tests.conftest import ROOT, SOURCE, shared_or_skip
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal
 
-from kustavi_dcat.reading import parse_graph, parse_triples, read_catalogue, read_triples
+from kustavi_dcat.rdf.reading import parse_graph, parse_triples, read_catalogue, read_triples
 from tests.conftest import ROOT
 
 OUTPUT = ROOT / "output"
@@ -64,7 +64,7 @@ def test_triples_made_in_bulk_are_the_triples_added_one_by_one() -> None:
     """Subjects that come back after others, repeated triples and shared objects index as ``add`` does."""
     from rdflib import URIRef
 
-    from kustavi_dcat.triples import Triples
+    from kustavi_dcat.rdf.triples import Triples
 
     a, b, p, q = (URIRef(f"http://a.example/{x}") for x in "abpq")
     given = [(a, p, Literal("1")), (b, p, Literal("1")), (a, q, b), (a, p, Literal("1")), (b, q, a),

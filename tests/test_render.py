@@ -18,13 +18,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.term import Node
 
-from kustavi_dcat import render
-from kustavi_dcat.loader import load
 from kustavi_dcat.mapping import Mapped, build
 from kustavi_dcat.namespaces import DCAT, DCT, FOAF, RDF, SKOS, XSD
-from kustavi_dcat.render import FORMATS, Block, NotRenderable, document
-from kustavi_dcat.serialise import FORMATS as PARSERS
-from kustavi_dcat.serialise import (
+from kustavi_dcat.rdf import render
+from kustavi_dcat.rdf.render import FORMATS, Block, NotRenderable, document
+from kustavi_dcat.rdf.serialise import FORMATS as PARSERS
+from kustavi_dcat.rdf.serialise import (
     serialise_all,
     to_jsonld,
     to_rdfxml,
@@ -32,6 +31,7 @@ from kustavi_dcat.serialise import (
     whole_rdfxml,
     whole_turtle,
 )
+from kustavi_dcat.source.loader import load
 from tests.conftest import OUTPUT
 from tests.support.baselines import PLAIN_WRITERS, plain_jsonld, plain_ntriples, plain_turtle
 from tests.support.synth import write_tree

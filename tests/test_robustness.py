@@ -65,7 +65,8 @@ def _head_length(entry: Path) -> int:
 _ANOTHER_PUBLISH = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from kustavi_dcat import fastvalidate, loader, validate
+    from kustavi_dcat.validation import fastvalidate, validate
+    from kustavi_dcat.source import loader
     from kustavi_dcat.cache import RecordCache
     from kustavi_dcat.models import Source
     from kustavi_dcat.records import worker

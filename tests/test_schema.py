@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kustavi_dcat import loader, models, scaffold, schema
-from kustavi_dcat.importer import Options, records_from_text
-from kustavi_dcat.schema import RECORDS, Record
+from kustavi_dcat import models
+from kustavi_dcat.source import loader, scaffold, schema
+from kustavi_dcat.source.importer import Options, records_from_text
+from kustavi_dcat.source.schema import RECORDS, Record
 
 
 @pytest.mark.parametrize("record", RECORDS.values(), ids=list(RECORDS))

@@ -15,7 +15,7 @@ from rdflib.term import Node
 
 from kustavi_dcat.mapping import Mapped
 from kustavi_dcat.namespaces import ADFI, DCAT, DCT, FOAF, RDF, S28, SKOS, VCARD, XSD
-from kustavi_dcat.validate import Report
+from kustavi_dcat.validation.validate import Report
 from tests.engines import validate_both as validate_graph
 
 BASE = "https://www.kustavi.fi/tietovarannot/"

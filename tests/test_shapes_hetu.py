@@ -20,8 +20,8 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
 from kustavi_dcat import characters, hetu
-from kustavi_dcat.fastvalidate import TARGET_TWINS, normalised_query
-from kustavi_dcat.validate import VALUE_SCAN, shapes_graph
+from kustavi_dcat.validation.fastvalidate import TARGET_TWINS, normalised_query
+from kustavi_dcat.validation.validate import VALUE_SCAN, shapes_graph
 
 RULE = URIRef("https://www.kustavi.fi/tietovarannot/s28/shapes#FI-NoPersonalIdentityCode")
 P = URIRef("https://example.org/text")

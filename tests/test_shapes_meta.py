@@ -11,7 +11,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from kustavi_dcat.mapping import Mapped
-from kustavi_dcat.validate import shapes_graph, validate_graph
+from kustavi_dcat.validation.validate import shapes_graph, validate_graph
 
 KS = "https://www.kustavi.fi/tietovarannot/s28/shapes#"
 PARAMETERS = {SH.minCount, SH.maxCount, SH.nodeKind, SH["class"], SH.datatype, SH["in"], SH.pattern,

@@ -11,7 +11,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH, SKOS
 
 from kustavi_dcat import vocab
-from kustavi_dcat.validate import shapes_graph
+from kustavi_dcat.validation.validate import shapes_graph
 from tests.conftest import shared_or_skip
 
 KS = "https://www.kustavi.fi/tietovarannot/s28/shapes#"

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kustavi_dcat.cli import main
-from kustavi_dcat.loader import MAX_FILE_BYTES
+from kustavi_dcat.source.loader import MAX_FILE_BYTES
 from tests.conftest import SOURCE
 
 CATALOG = "catalog.yaml"

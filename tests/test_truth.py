@@ -19,10 +19,10 @@ from rdflib import Graph, Literal, URIRef
 from kustavi_dcat import vocab, vocabulary
 from kustavi_dcat.cli import main
 from kustavi_dcat.errors import SourceError
-from kustavi_dcat.loader import load
 from kustavi_dcat.mapping import Mapped
 from kustavi_dcat.models import Source
 from kustavi_dcat.namespaces import DCAT, DCATAP, DCT, FOAF, PROV, RDF, RDFS, S28, XSD
+from kustavi_dcat.source.loader import load
 from tests.conftest import OUTPUT, SOURCE
 
 BASE = "https://www.kustavi.fi/tietovarannot/"

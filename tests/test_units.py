@@ -17,14 +17,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import URIRef
 
-from kustavi_dcat import fastvalidate, pipeline, render
+from kustavi_dcat import pipeline
 from kustavi_dcat.cli import main
 from kustavi_dcat.errors import SourceError
 from kustavi_dcat.namespaces import DCAT, DCT, RDF
+from kustavi_dcat.rdf import render
+from kustavi_dcat.rdf.triples import Triples
 from kustavi_dcat.records import pool
 from kustavi_dcat.records.handover import HandOver, Reason, hand_over_of
 from kustavi_dcat.records.unit import SourceFile
-from kustavi_dcat.triples import Triples
+from kustavi_dcat.validation import fastvalidate
 from tests.conftest import ROOT
 from tests.support.synth import write_tree
 
@@ -169,7 +171,7 @@ def test_a_source_problem_is_reported_exactly_as_the_loader_reports_it(synthetic
 
 def test_a_class_result_about_another_records_node_waits_for_its_types() -> None:
     """A record's ``sh:class`` check on a node it does not hold is deferred with the node and class."""
-    shapes = fastvalidate.plan(pytest.importorskip("kustavi_dcat.validate").shapes_graph())
+    shapes = fastvalidate.plan(pytest.importorskip("kustavi_dcat.validation.validate").shapes_graph())
     dataset = URIRef("https://example.org/dataset/a")
     system = URIRef("https://example.org/system/elsewhere")
     graph = Triples()

@@ -11,8 +11,8 @@ from rdflib.namespace import SH
 
 from kustavi_dcat.mapping import Mapped
 from kustavi_dcat.namespaces import DCAT, DCT, RDF
-from kustavi_dcat.report import by_resource, render_json, render_text, summary
-from kustavi_dcat.validate import (
+from kustavi_dcat.validation.report import by_resource, render_json, render_text, summary
+from kustavi_dcat.validation.validate import (
     REDACTED,
     VALUE_SCAN,
     needs_value_scan,

@@ -15,7 +15,7 @@ from kustavi_dcat.errors import OutputError
 from kustavi_dcat.namespaces import DCT
 from kustavi_dcat.pipeline import publish
 from kustavi_dcat.publish import write_atomically
-from kustavi_dcat.serialise import serialise_all
+from kustavi_dcat.rdf.serialise import serialise_all
 from kustavi_dcat.web.app import create_app
 from kustavi_dcat.web.settings import Settings
 from kustavi_dcat.web.store import READY, default_store_root

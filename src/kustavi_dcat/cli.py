@@ -127,8 +127,8 @@ def publish(source_dir: Path, out_dir: Path, quiet: bool, verbose: bool, cache_d
     from kustavi_dcat.pipeline import CatalogInvalid
     from kustavi_dcat.pipeline import publish as run
     from kustavi_dcat.progress import Feedback
-    from kustavi_dcat.report import render_text
-    from kustavi_dcat.validate import Report
+    from kustavi_dcat.validation.report import render_text
+    from kustavi_dcat.validation.validate import Report
 
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose exclude each other")
@@ -175,7 +175,7 @@ def import_(text: Path, out_dir: Path, base_iri: str | None, publisher_name: str
             homepage: str | None, municipality_code: str | None, municipality_name: str | None,
             access_basis: str | None) -> None:
     """Turn a description page (plain text in the common template) into source records in OUT."""
-    from kustavi_dcat.importer import Options, import_file
+    from kustavi_dcat.source.importer import Options, import_file
 
     options = Options(base_iri, publisher_name, email, homepage, municipality_code, municipality_name, access_basis)
     report = import_file(text, out_dir, options)
@@ -197,7 +197,7 @@ def import_(text: Path, out_dir: Path, base_iri: str | None, publisher_name: str
 @user_errors
 def init(directory: Path) -> None:
     """Start a source folder for another organisation: a catalogue and one example resource."""
-    from kustavi_dcat.scaffold import scaffold
+    from kustavi_dcat.source.scaffold import scaffold
 
     for path in scaffold(directory):
         say(f"wrote {shown(str(path))}")
@@ -269,7 +269,7 @@ def diff_(old: Path, new: Path, fmt: str) -> None:
     import json
 
     from kustavi_dcat.diff import diff_files
-    from kustavi_dcat.report import masked
+    from kustavi_dcat.validation.report import masked
 
     result = diff_files(old, new)
     if fmt == "json":
@@ -307,7 +307,7 @@ def _echo_diff(result: Any, old: Path, new: Path) -> None:
 
 
 def _prefixed(iri: str) -> str:
-    from kustavi_dcat.syntax import shorten
+    from kustavi_dcat.rdf.syntax import shorten
 
     short = shorten(iri)
     return short if short != iri else f"<{iri}>"
@@ -348,9 +348,9 @@ def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool,
     import logging
 
     from kustavi_dcat.errors import EXIT_INVALID
-    from kustavi_dcat.fastvalidate import validate_fast
-    from kustavi_dcat.report import render_json, render_text
-    from kustavi_dcat.validate import validate_graph
+    from kustavi_dcat.validation.fastvalidate import validate_fast
+    from kustavi_dcat.validation.report import render_json, render_text
+    from kustavi_dcat.validation.validate import validate_graph
 
     if file is not None and source_dir is not None:
         raise click.UsageError("give either FILE or --source, not both")
@@ -358,8 +358,8 @@ def validate(file: Path | None, source_dir: Path | None, fmt: str, strict: bool,
         from kustavi_dcat.collector import without_cycle_collection
         from kustavi_dcat.errors import InvalidCatalogError
         from kustavi_dcat.namespaces import DCAT, RDF
-        from kustavi_dcat.reading import read_catalogue, read_triples
-        from kustavi_dcat.triples import Triples
+        from kustavi_dcat.rdf.reading import read_catalogue, read_triples
+        from kustavi_dcat.rdf.triples import Triples
 
         logging.getLogger("rdflib").setLevel(logging.ERROR)  # an ill-typed date is a result below, not a traceback
         with without_cycle_collection():

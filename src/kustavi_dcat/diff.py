@@ -22,8 +22,8 @@ from rdflib.term import Node
 
 from kustavi_dcat import hetu
 from kustavi_dcat.namespaces import DCAT, DCT, FOAF, RDF, SKOS, VCARD
-from kustavi_dcat.reading import read_catalogue
-from kustavi_dcat.syntax import shorten
+from kustavi_dcat.rdf.reading import read_catalogue
+from kustavi_dcat.rdf.syntax import shorten
 
 KIND_ORDER: tuple[URIRef, ...] = (DCAT.Catalog, DCAT.Dataset, DCAT.DataService)
 """Types listed first, in this order; every other type follows by prefixed name."""

@@ -23,19 +23,19 @@ from kustavi_dcat import interrupts, vocabulary
 from kustavi_dcat.cache import RecordCache, checked_dir
 from kustavi_dcat.collector import without_cycle_collection
 from kustavi_dcat.errors import InvalidCatalogError
-from kustavi_dcat.fastvalidate import validate_fast
-from kustavi_dcat.loader import load
 from kustavi_dcat.mapping import Mapped, build
 from kustavi_dcat.namespaces import DCAT, RDF
 from kustavi_dcat.page import render_pages, stale_pages
 from kustavi_dcat.page.records import record_pages
 from kustavi_dcat.publish import recover, write_atomically
+from kustavi_dcat.rdf.serialise import Writers, serialise_all
+from kustavi_dcat.rdf.triples import Triples
 from kustavi_dcat.records import catalogue, pool, source_folder
 from kustavi_dcat.records import files as catalogue_files
 from kustavi_dcat.records.handover import HandOver
-from kustavi_dcat.serialise import Writers, serialise_all
-from kustavi_dcat.triples import Triples
-from kustavi_dcat.validate import Report, validate_graph
+from kustavi_dcat.source.loader import load
+from kustavi_dcat.validation.fastvalidate import validate_fast
+from kustavi_dcat.validation.validate import Report, validate_graph
 
 
 @dataclass(frozen=True)

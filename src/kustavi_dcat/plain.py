@@ -20,8 +20,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from kustavi_dcat.models import Origin
-from kustavi_dcat.validate import Result
-from kustavi_dcat.yamlnodes import Mention
+from kustavi_dcat.source.yamlnodes import Mention
+from kustavi_dcat.validation.validate import Result
 
 Plain = Any
 """A JSON value (what ``json.loads`` returns)."""

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from rdflib import Graph
 
 from kustavi_dcat.namespaces import PREFIXES
-from kustavi_dcat.serialise import triple_key, whole_jsonld, whole_rdfxml
+from kustavi_dcat.rdf.serialise import triple_key, whole_jsonld, whole_rdfxml
 
 
 def _sorted_graph(graph: Graph) -> Graph:

@@ -18,7 +18,7 @@ from kustavi_dcat.mapping.profile import search_criterion
 from kustavi_dcat.mapping.service import catalog_service
 from kustavi_dcat.models import Origin, Resource, Source
 from kustavi_dcat.namespaces import DCT
-from kustavi_dcat.triples import Triples
+from kustavi_dcat.rdf.triples import Triples
 
 __all__ = ["Mapped", "build", "catalogue", "resource_members"]
 

@@ -13,7 +13,7 @@ from rdflib.term import Node
 from kustavi_dcat.iris import Iris
 from kustavi_dcat.models import LangList, LangText, Origin, Source
 from kustavi_dcat.namespaces import RDF, XSD
-from kustavi_dcat.triples import Triples
+from kustavi_dcat.rdf.triples import Triples
 
 
 @lru_cache(maxsize=1 << 15)

@@ -20,17 +20,20 @@ from typing import NamedTuple, cast
 from rdflib import URIRef
 from rdflib.term import Node
 
-from kustavi_dcat import fastvalidate, loader, plain, render, validate
+from kustavi_dcat import plain
 from kustavi_dcat.cache import RecordCache, dumps, loads
 from kustavi_dcat.mapping import catalogue
 from kustavi_dcat.mapping.context import Context
 from kustavi_dcat.models import Source
 from kustavi_dcat.namespaces import RDF, RDFS
+from kustavi_dcat.rdf import render
+from kustavi_dcat.rdf.triples import Triples
 from kustavi_dcat.records.handover import HandOver, Reason
 from kustavi_dcat.records.source_folder import SourceFolder
 from kustavi_dcat.records.unit import DECODE_ERRORS, SharedCopy, Unit, has_own_message, identifiers, shared_triples
-from kustavi_dcat.triples import Triples
-from kustavi_dcat.validate import Report, Result
+from kustavi_dcat.source import loader
+from kustavi_dcat.validation import fastvalidate, validate
+from kustavi_dcat.validation.validate import Report, Result
 
 Owners = dict[URIRef, tuple[URIRef, ...]]
 """Every node a record owns, with its types."""

@@ -12,9 +12,9 @@ from array import array
 from collections.abc import Callable, Iterator
 from typing import BinaryIO, NamedTuple
 
-from kustavi_dcat import render
 from kustavi_dcat.cache import RecordCache
 from kustavi_dcat.errors import OutputError
+from kustavi_dcat.rdf import render
 from kustavi_dcat.records.catalogue import Level
 from kustavi_dcat.records.unit import Unit
 

@@ -15,12 +15,13 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 from typing import Any
 
-from kustavi_dcat import fastvalidate, interrupts, validate
+from kustavi_dcat import interrupts
 from kustavi_dcat.cache import RecordCache
 from kustavi_dcat.errors import WorkerStopped
 from kustavi_dcat.models import Source
 from kustavi_dcat.records import worker
 from kustavi_dcat.records.unit import SourceFile, Unit, check_units, stored_unit, unit_of
+from kustavi_dcat.validation import fastvalidate, validate
 
 PARALLEL_MIN_FILES = 48
 """Below this many files to (re)make, one process is faster than starting a pool."""

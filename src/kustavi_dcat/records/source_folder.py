@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kustavi_dcat import loader
 from kustavi_dcat.cache import RecordCache
 from kustavi_dcat.models import Source
 from kustavi_dcat.records.handover import HandOver, Reason
 from kustavi_dcat.records.unit import SourceFile
-from kustavi_dcat.yamlnodes import Mention
+from kustavi_dcat.source import loader
+from kustavi_dcat.source.yamlnodes import Mention
 
 
 @dataclass

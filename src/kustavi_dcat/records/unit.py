@@ -15,12 +15,13 @@ from typing import NamedTuple
 from rdflib import URIRef
 from rdflib.term import Node
 
-from kustavi_dcat import fastvalidate, plain
+from kustavi_dcat import plain
 from kustavi_dcat.cache import dumps, loads
 from kustavi_dcat.models import Origin, Resource
 from kustavi_dcat.records.handover import HandOver, Reason, hand_over_of
-from kustavi_dcat.validate import Result
-from kustavi_dcat.yamlnodes import Mention
+from kustavi_dcat.source.yamlnodes import Mention
+from kustavi_dcat.validation import fastvalidate
+from kustavi_dcat.validation.validate import Result
 
 
 class Unless(NamedTuple):

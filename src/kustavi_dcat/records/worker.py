@@ -22,12 +22,14 @@ from typing import NamedTuple, cast
 from rdflib import URIRef
 from rdflib.term import Node
 
-from kustavi_dcat import fastvalidate, loader, plain, render
+from kustavi_dcat import plain
 from kustavi_dcat.cache import RecordCache, dumps
 from kustavi_dcat.mapping import resource_members
 from kustavi_dcat.mapping.context import Context
 from kustavi_dcat.models import Origin, Source
 from kustavi_dcat.namespaces import RDF, RDFS
+from kustavi_dcat.rdf import render
+from kustavi_dcat.rdf.triples import Triples
 from kustavi_dcat.records.handover import HandOver, Reason
 from kustavi_dcat.records.unit import (
     RecordResult,
@@ -38,8 +40,9 @@ from kustavi_dcat.records.unit import (
     unit_bytes,
     unless_of,
 )
-from kustavi_dcat.triples import Triples
-from kustavi_dcat.yamlnodes import Mention
+from kustavi_dcat.source import loader
+from kustavi_dcat.source.yamlnodes import Mention
+from kustavi_dcat.validation import fastvalidate
 
 
 class ShapeGroup(NamedTuple):

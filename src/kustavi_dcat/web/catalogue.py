@@ -20,9 +20,9 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from kustavi_dcat.namespaces import DCAT, DCT, FOAF, HYDRA, PREFIXES, RDF, RDFS, SKOS, VCARD
-from kustavi_dcat.reading import to_rdflib
-from kustavi_dcat.serialise import context as jsonld_context
-from kustavi_dcat.serialise import to_rdfxml
+from kustavi_dcat.rdf.reading import to_rdflib
+from kustavi_dcat.rdf.serialise import context as jsonld_context
+from kustavi_dcat.rdf.serialise import to_rdfxml
 from kustavi_dcat.web.negotiation import JSONLD, NTRIPLES, RDFXML, TURTLE, Format
 
 __all__ = ["Catalogue", "Paging", "describe", "hydra_view", "serialise"]

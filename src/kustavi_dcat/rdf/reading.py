@@ -29,8 +29,8 @@ from rdflib.term import Node
 from kustavi_dcat import hetu
 from kustavi_dcat.errors import EXIT_SOURCE, KustaviError, shown_path
 from kustavi_dcat.namespaces import known_terms
-from kustavi_dcat.serialise import refuse_urls
-from kustavi_dcat.triples import Triples
+from kustavi_dcat.rdf.serialise import refuse_urls
+from kustavi_dcat.rdf.triples import Triples
 
 Read = TypeVar("Read", Graph, Triples)
 

@@ -23,11 +23,12 @@ from typing import Any
 
 import yaml
 
-from kustavi_dcat import characters, hetu, schema, yamlnodes
+from kustavi_dcat import characters, hetu
 from kustavi_dcat.errors import KustaviError, Problem, SourceError
-from kustavi_dcat.scaffold import write_tree
-from kustavi_dcat.schema import MUNICIPALITY_CODES, TODO, placeholder
-from kustavi_dcat.yamlnodes import EMAIL_RE, HETU_HINT, HETU_MESSAGE, iri_hint
+from kustavi_dcat.source import schema, yamlnodes
+from kustavi_dcat.source.scaffold import write_tree
+from kustavi_dcat.source.schema import MUNICIPALITY_CODES, TODO, placeholder
+from kustavi_dcat.source.yamlnodes import EMAIL_RE, HETU_HINT, HETU_MESSAGE, iri_hint
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 """A description page is a few kilobytes; anything this large is the wrong file."""

@@ -13,8 +13,8 @@ from typing import Any
 
 from kustavi_dcat import hetu
 from kustavi_dcat.namespaces import ADFI, PREFIXES
-from kustavi_dcat.syntax import shorten
-from kustavi_dcat.validate import Report, Result
+from kustavi_dcat.rdf.syntax import shorten
+from kustavi_dcat.validation.validate import Report, Result
 
 _PREFIXES: tuple[tuple[str, str], ...] = (
     *PREFIXES,

@@ -24,9 +24,9 @@ from typing import Any
 
 import yaml
 
-from kustavi_dcat import schema
 from kustavi_dcat.errors import KustaviError, OutputError
-from kustavi_dcat.schema import RECORDS, TODO, Key, Record, example
+from kustavi_dcat.source import schema
+from kustavi_dcat.source.schema import RECORDS, TODO, Key, Record, example
 
 
 class FolderNotEmpty(KustaviError):

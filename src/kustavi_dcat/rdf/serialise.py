@@ -22,11 +22,11 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kustavi_dcat import render
 from kustavi_dcat.namespaces import PREFIXES, RDF, XSD
-from kustavi_dcat.render import Block, NotRenderable, context
-from kustavi_dcat.syntax import nt_string, prefixed, split_iri, turtle_string, xml_attr, xml_text
-from kustavi_dcat.triples import Triples
+from kustavi_dcat.rdf import render
+from kustavi_dcat.rdf.render import Block, NotRenderable, context
+from kustavi_dcat.rdf.syntax import nt_string, prefixed, split_iri, turtle_string, xml_attr, xml_text
+from kustavi_dcat.rdf.triples import Triples
 
 __all__ = [
     "BACKGROUND_MIN_TRIPLES", "FORMATS", "WRITERS", "Sorted", "Writers", "blocks", "context", "refuse_urls",

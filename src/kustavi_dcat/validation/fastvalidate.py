@@ -33,11 +33,12 @@ from rdflib.collection import Collection as RdfList
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
-from kustavi_dcat import hetu, validate
+from kustavi_dcat import hetu
 from kustavi_dcat.models import Origin
 from kustavi_dcat.namespaces import RDF, RDFS, known_terms
-from kustavi_dcat.triples import Triples
-from kustavi_dcat.validate import Report, Result
+from kustavi_dcat.rdf.triples import Triples
+from kustavi_dcat.validation import validate
+from kustavi_dcat.validation.validate import Report, Result
 
 PARALLEL_MIN_FOCUS = 2_000_000
 """Below this many (shape, focus node) checks one process is faster than starting a pool: the workers are

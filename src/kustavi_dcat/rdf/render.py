@@ -27,7 +27,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kustavi_dcat.namespaces import PREFIXES, RDF, XSD
-from kustavi_dcat.syntax import PREFIX_OF, nt_string, prefixed, split_iri, turtle_string, xml_attr, xml_text
+from kustavi_dcat.rdf.syntax import PREFIX_OF, nt_string, prefixed, split_iri, turtle_string, xml_attr, xml_text
 
 
 class NotRenderable(Exception):

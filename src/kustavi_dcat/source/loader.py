@@ -18,11 +18,12 @@ from pathlib import Path
 
 import yaml
 
-from kustavi_dcat import hetu, schema, vocab
+from kustavi_dcat import hetu, vocab
 from kustavi_dcat.errors import Problem, SourceError
 from kustavi_dcat.models import Resource, Source, System
-from kustavi_dcat.schema import RECORDS, REVIEWABLE, Key, Record
-from kustavi_dcat.yamlnodes import (
+from kustavi_dcat.source import schema
+from kustavi_dcat.source.schema import RECORDS, REVIEWABLE, Key, Record
+from kustavi_dcat.source.yamlnodes import (
     Mention,
     Node,
     Reader,
