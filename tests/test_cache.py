@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import kustavi_dcat
 from kustavi_dcat import pipeline
-from kustavi_dcat.cache import SECRET, RecordCache, default_dir
+from kustavi_dcat.cache import SECRET, RecordCache, default_dir, package_files
 from kustavi_dcat.cli import main
 from kustavi_dcat.errors import SourceError
 from kustavi_dcat.records import catalogue
@@ -227,3 +228,14 @@ def test_json_ld_written_in_a_second_process_has_the_same_bytes(tree: Path, tmp_
     pipeline.publish_whole(tree, tmp_path / "forked", lambda stage: None, fast=True, jobs=1, reason="compared")
     assert started == [True]
     assert _files(tmp_path / "forked") == _files(tmp_path / "here")
+
+
+def test_the_code_fingerprint_covers_every_module_template_and_data_file() -> None:
+    """An entry made by other code must never be met: every file of the package that decides what a record
+    becomes (modules in every subpackage, page templates, the stylesheet, shipped data) is hashed."""
+    root = Path(kustavi_dcat.__file__).parent
+    hashed = set(package_files(root))
+    shipped = {p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    assert shipped - hashed == set()
+    assert {p.parent.name for p in hashed} >= {"source", "validation", "rdf", "records", "mapping", "page",
+                                                 "templates", "data"}

@@ -46,7 +46,7 @@ import sys
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 
 import rdflib
@@ -73,21 +73,29 @@ MAX_LEVEL_BYTES = 1 << 31
 
 @cache
 def code_fingerprint() -> str:
-    """A hash of everything that decides how a file is read and mapped: this package, Python, rdflib, PyYAML."""
+    """A hash of everything that decides how a file is read, mapped and rendered: this package's files
+    (``package_files``), Python, rdflib, PyYAML and Jinja2 (the cache keeps rendered section pages)."""
     libyaml = getattr(yaml, "__with_libyaml__", False)
-    digest = hashlib.sha256(f"{FORMAT}|{sys.version}|{rdflib.__version__}|{yaml.__version__}|{libyaml}".encode())
+    versions = f"{sys.version}|{rdflib.__version__}|{yaml.__version__}|{libyaml}|{metadata.version('Jinja2')}"
+    digest = hashlib.sha256(f"{FORMAT}|{versions}".encode())
     # The shapes package too: the mapping copies labels from its vocabularies.ttl, and in an editable
     # install it lives outside the package folder.
     for package in ("kustavi_dcat", "kustavi_dcat.shapes"):
         root = Path(str(resources.files(package)))
-        for path in sorted(_package_files(root)):
+        for path in sorted(package_files(root)):
             digest.update(f"{package}/{path.relative_to(root)}".encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
-def _package_files(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".ttl", ".json", ".html", ".css")
+FINGERPRINTED = (".py", ".ttl", ".json", ".html", ".css")
+"""The kinds of the package's files that decide what a record becomes (code, vocabularies, the JSON-LD
+context, page templates and stylesheet)."""
+
+
+def package_files(root: Path) -> list[Path]:
+    """Every file under ``root`` (subpackages included) whose bytes ``code_fingerprint`` hashes."""
+    return [p for p in root.rglob("*") if p.is_file() and p.suffix in FINGERPRINTED
             and "__pycache__" not in p.parts]
 
 
