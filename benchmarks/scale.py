@@ -10,7 +10,9 @@ For each size, ``tests/support/synth.py`` writes the source tree, then, each in 
    sampled every 50 ms; and each one's peak resident set), the time of
    each stage the command reports, triples per second. Then a republish with nothing changed, a
    republish after editing one title (its files compared byte for byte with a cold publish of the
-   edited source), and a source with one broken record among the others (refused, and named).
+   edited source), each with the records it found in the cache (a republish whose package code changed
+   since the publish before it is marked: every cache key includes the code's fingerprint), and a source
+   with one broken record among the others (refused, and named).
 2. **records** (sizes up to ``--stages-max``): the record path's own stages summed over every record in
    one process (read, map, validate, render: what the workers share between them), and the catalogue
    level.
@@ -176,12 +178,24 @@ def command(source: Path, out: Path, cache: Path) -> dict[str, Any]:
     wall = time.perf_counter() - started
     load = next(line for line in done.stderr.splitlines() if line.startswith("load"))
     records, reused = (int(word.replace(",", "")) for word in load.split()[3:6:2])  # "N records, M of them ..."
-    return {"wall": wall, "records": records, "reused": reused}
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]  # e.g. a temporary cache
+    return {"wall": wall, "records": records, "reused": reused, "warnings": warnings, "code": code_now()}
+
+
+def code_now() -> str:
+    """The fingerprint of the package the publishes run, read afresh (``cache.code_fingerprint``). It is
+    in every record cache key: a file of the package saved while the benchmark runs (even a blank line)
+    makes the next republish find none of the records the publish before it stored."""
+    from kustavi_dcat import cache
+
+    cache.code_fingerprint.cache_clear()
+    return cache.code_fingerprint()
 
 
 def publishes(n: int, work: Path) -> dict[str, Any]:
     source, cache = work / f"source-{n}", work / f"cache-{n}"
     shutil.rmtree(cache, ignore_errors=True)
+    code = code_now()
     cold = _fresh("--publish-one", str(source), str(work / f"out-{n}"), str(cache))
     again = command(source, work / f"out-{n}", cache)
     edited = _edit_one_title(source)
@@ -193,7 +207,7 @@ def publishes(n: int, work: Path) -> dict[str, Any]:
     refused = _fresh("--publish-one", str(broken), str(work / f"refused-{n}"), "")
     write_tree(n, source)  # undo the edit
     return {"n": n, "cold": cold, "again": again, "after": after, "edited": edited.name, "same": same,
-            "refused": refused}
+            "refused": refused, "code": code}
 
 
 # -- 2. the record path's stages, in one process ------------------------------------------------------
@@ -285,6 +299,15 @@ def _mib(r: dict[str, Any]) -> str:
             f"{r['worker_mib']:,.0f} MiB, mostly pages shared with the main process)")
 
 
+def _reuse(r: dict[str, Any], code_before: str, run: dict[str, Any]) -> str:
+    """How many records a republish found in the cache, and what made it find fewer than it could: the
+    package's code changed since the publish before it, or the cache could not be used (a warning)."""
+    said = f"{run['reused']:,} of {run['records']:,} records from the cache"
+    if run["code"] != code_before:
+        said += "; NOT comparable: the package's code changed since the publish before it"
+    return "; ".join([said, *run["warnings"]])
+
+
 def publish_table(results: list[dict[str, Any]]) -> str:
     head = "| | " + " | ".join(f"{r['n']:,} datasets" for r in results) + " |"
     lines = [head, "|---|" + "---|" * len(results)]
@@ -299,10 +322,11 @@ def publish_table(results: list[dict[str, Any]]) -> str:
     row("triples (per second)",
         lambda r: f"{r['cold']['triples']:,} ({r['cold']['triples'] / r['cold']['wall'] / 1000:,.0f}k/s)")
     row("peak memory, all processes (PSS)", lambda r: _mib(r["cold"]))
-    row("republish, nothing changed (the command)", lambda r: f"{r['again']['wall']:.2f} s")
+    row("republish, nothing changed (the command)", lambda r: (f"{r['again']['wall']:.2f} s "
+                                                           f"({_reuse(r, r['code'], r['again'])})"))
     row("republish after editing one title (the command)", lambda r: (f"**{r['after']['wall']:.2f} s** "
-                                                        f"({r['after']['reused']:,} of {r['after']['records']:,} "
-                                                        f"records from the cache; same bytes as a cold publish: "
+                                                        f"({_reuse(r, r['again']['code'], r['after'])}; "
+                                                        f"same bytes as a cold publish: "
                                                         f"{'yes' if r['same'] else 'NO'})"))
     row("one broken record among them", lambda r: f"{r['refused']['outcome']} ({r['refused']['wall']:.1f} s)")
     return "\n".join(lines)
