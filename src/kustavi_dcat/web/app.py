@@ -238,7 +238,8 @@ class CatalogueApp:
         page = PAGES[lang]
         section = self.published.anchors.get(fragment)
         if section is not None:
-            page = in_language(section, lang) if in_language(section, lang) in self.published.sections else section
+            translated = in_language(section, lang)
+            page = translated if translated in self.published.sections else section
         location = self.public_base + page + (f"#{quote(fragment, safe='/-._~')}" if fragment else "")
         response = _plain(303, f"See {location}", {"Location": location})
         response.headers["Vary"] = "Accept, Accept-Language, Accept-Encoding"
